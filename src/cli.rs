@@ -1,0 +1,80 @@
+//! The command line. The `///` docs here are the `--help` text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "Exit codes: 0 GO · 1 NO-GO · 2 input or usage error · 130 interrupted";
+
+/// A release checklist and go/no-go gate.
+///
+/// relcheck reads a release manifest (what goes out, how risky each change is, what evidence
+/// backs it) and a checklist template, computes the risk matrix, verifies the evidence files,
+/// applies the team's policy and answers GO or NO-GO. It never says GO when a Critical change
+/// lacks passing staging evidence.
+#[derive(Debug, Parser)]
+#[command(name = "relcheck", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The release manifest [default: ./release.toml]
+    #[arg(short, long, global = true, value_name = "PATH")]
+    pub manifest: Option<PathBuf>,
+
+    /// The checklist template [default: [release].checklist, else the built-in one]
+    #[arg(short, long, global = true, value_name = "PATH")]
+    pub checklist: Option<PathBuf>,
+
+    /// The answers file [default: <manifest stem>.answers.toml beside the manifest]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub answers: Option<PathBuf>,
+
+    /// The evaluation time, RFC 3339 with an offset [default: now]
+    #[arg(long, global = true, env = "RELCHECK_NOW", value_name = "RFC3339")]
+    pub now: Option<String>,
+
+    /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print nothing but errors for text output; the exit code tells the verdict
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Judge the release without asking anything: GO or NO-GO, for CI and Makefiles
+    #[command(
+        after_help = "Example:\n  relcheck check -m release.toml --format json > report.json\n\nExit codes: 0 GO · 1 NO-GO · 2 input or usage error"
+    )]
+    Check {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Show the risk matrix and the changes ranked by score
+    #[command(
+        after_help = "Example:\n  relcheck risk -m release.toml\n\nExit codes: 0 shown · 2 input or usage error"
+    )]
+    Risk,
+}

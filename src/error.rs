@@ -1,0 +1,92 @@
+//! Input errors: anything that stops relcheck from evaluating a release at all.
+//!
+//! Findings about a release are values (see [`crate::rules`]); an [`InputError`] is reserved
+//! for input that cannot be read or does not follow the format. It always names the file and,
+//! where the problem sits inside a file, the line and column.
+
+use std::fmt;
+use std::ops::Range;
+
+/// A problem with the input that makes the release impossible to judge (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub file: String,
+    /// 1-based line and column, when the problem has a place inside the file.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
+        InputError {
+            file: file.into(),
+            position: None,
+            message: message.into(),
+        }
+    }
+
+    /// An error at a byte span of `source`.
+    pub fn at(
+        file: &str,
+        source: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
+        InputError {
+            file: file.to_string(),
+            position: span.map(|s| line_col(source, s.start)),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some((line, col)) => write!(f, "{}:{}:{}: {}", self.file, line, col, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_characters() {
+        let s = "a = 1\nbé = 22\n";
+        assert_eq!(line_col(s, 0), (1, 1));
+        assert_eq!(line_col(s, 6), (2, 1));
+        assert_eq!(line_col(s, s.find("22").unwrap()), (2, 6));
+    }
+
+    #[test]
+    fn display_names_file_line_and_column() {
+        let e = InputError::at(
+            "release.toml",
+            "x\nimpact = 11\n",
+            Some(11..13),
+            "impact must be 1..=10, got 11",
+        );
+        assert_eq!(
+            e.to_string(),
+            "release.toml:2:10: impact must be 1..=10, got 11"
+        );
+    }
+}

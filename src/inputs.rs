@@ -1,0 +1,151 @@
+//! Finding and reading the input files: the manifest, the checklist template (a file or the
+//! built-in one) and the answers file. Everything that can go wrong here is an input error.
+
+use crate::error::InputError;
+use crate::model::answers::Answers;
+use crate::model::checklist::Template;
+use crate::model::manifest::Manifest;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// The built-in default checklist (`checklists/standard.toml`).
+pub const STANDARD_CHECKLIST: &str = include_str!("../checklists/standard.toml");
+
+/// Where to look, as the user said it.
+#[derive(Debug, Clone, Default)]
+pub struct Locations {
+    /// The manifest; `release.toml` when not given.
+    pub manifest: Option<PathBuf>,
+    pub checklist: Option<PathBuf>,
+    pub answers: Option<PathBuf>,
+}
+
+/// The files of one release, read and parsed.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub manifest_path: PathBuf,
+    pub manifest_bytes: Vec<u8>,
+    pub manifest: Manifest,
+    /// The manifest's folder: relative paths in it resolve here.
+    pub base: PathBuf,
+    /// `None` when the built-in checklist is used.
+    pub template_path: Option<PathBuf>,
+    pub template_bytes: Vec<u8>,
+    pub template: Template,
+    pub answers_path: PathBuf,
+    /// `None` when there is no answers file (yet).
+    pub answers_bytes: Option<Vec<u8>>,
+    pub answers: Answers,
+}
+
+impl Inputs {
+    pub fn manifest_sha256(&self) -> String {
+        crate::evidence::hex(&Sha256::digest(&self.manifest_bytes))
+    }
+
+    /// How the template is named in reports.
+    pub fn template_name(&self) -> String {
+        match &self.template_path {
+            Some(p) => p.display().to_string(),
+            None => "built-in standard checklist".into(),
+        }
+    }
+}
+
+pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
+    let manifest_path = loc
+        .manifest
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("release.toml"));
+    let (manifest_bytes, manifest_text) = read_text(&manifest_path)?;
+    let manifest = Manifest::parse(&shown(&manifest_path), &manifest_text)?;
+    let base = manifest_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+
+    let template_path = match (&loc.checklist, &manifest.release.checklist) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(rel)) => Some(base.join(rel)),
+        (None, None) => None,
+    };
+    let (template_bytes, template) = match &template_path {
+        Some(p) => {
+            let (bytes, text) = read_text(p)?;
+            let t = Template::parse(&shown(p), &text)?;
+            (bytes, t)
+        }
+        None => {
+            let t = Template::parse("built-in checklists/standard.toml", STANDARD_CHECKLIST)?;
+            (STANDARD_CHECKLIST.as_bytes().to_vec(), t)
+        }
+    };
+
+    let answers_path = loc
+        .answers
+        .clone()
+        .unwrap_or_else(|| default_answers_path(&manifest_path));
+    let (answers_bytes, answers) = match std::fs::metadata(&answers_path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && loc.answers.is_none() => {
+            (None, Answers::default())
+        }
+        _ => {
+            let (bytes, text) = read_text(&answers_path)?;
+            let a = Answers::parse(&shown(&answers_path), &text, &template)?;
+            (Some(bytes), a)
+        }
+    };
+
+    Ok(Inputs {
+        manifest_path,
+        manifest_bytes,
+        manifest,
+        base,
+        template_path,
+        template_bytes,
+        template,
+        answers_path,
+        answers_bytes,
+        answers,
+    })
+}
+
+/// `release.toml` → `release.answers.toml`, beside the manifest.
+pub fn default_answers_path(manifest: &Path) -> PathBuf {
+    let stem = manifest
+        .file_stem()
+        .map_or_else(|| "release".into(), |s| s.to_string_lossy().into_owned());
+    manifest.with_file_name(format!("{stem}.answers.toml"))
+}
+
+fn shown(p: &Path) -> String {
+    let s = p.display().to_string();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn read_text(p: &Path) -> Result<(Vec<u8>, String), InputError> {
+    let name = shown(p);
+    let meta = std::fs::metadata(p).map_err(|e| InputError::new(&name, io_message(&e)))?;
+    if !meta.is_file() {
+        return Err(InputError::new(&name, "not a regular file"));
+    }
+    let bytes = std::fs::read(p).map_err(|e| InputError::new(&name, io_message(&e)))?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+        let text = String::from_utf8_lossy(&bytes[..e.utf8_error().valid_up_to()]).into_owned();
+        InputError::at(
+            &name,
+            &text,
+            Some(text.len()..text.len()),
+            "the file is not valid UTF-8",
+        )
+    })?;
+    Ok((bytes, text))
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => format!("cannot read: {e}"),
+    }
+}

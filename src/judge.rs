@@ -1,0 +1,110 @@
+//! The whole judgement: risk, evidence, rules, verdict — from loaded inputs to a [`Report`].
+//! Time comes in as `now`; nothing here reads the clock.
+
+use crate::evidence::{self, Context};
+use crate::inputs::Inputs;
+use crate::report::{ChecklistRow, ReleaseSummary, Report};
+use crate::rules::{self, Ctx};
+use crate::{risk, verdict};
+use chrono::{DateTime, FixedOffset};
+use sha2::{Digest, Sha256};
+
+pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
+    let m = &inputs.manifest;
+    let policy = &inputs.template.policy;
+    let deploy_at = m.release.deploy_at.map_or(now, |t| t.0);
+    let changes: Vec<_> = m
+        .changes
+        .iter()
+        .map(|c| risk::assess(c, &policy.bands))
+        .collect();
+    let severity = risk::release_severity(&changes);
+
+    // The digest: manifest, template, answers, then each file-backed evidence in manifest
+    // order, each as its length (u64, big-endian) and its bytes.
+    let mut digest = Sha256::new();
+    for part in [
+        &inputs.manifest_bytes[..],
+        &inputs.template_bytes[..],
+        inputs.answers_bytes.as_deref().unwrap_or_default(),
+    ] {
+        digest.update((part.len() as u64).to_be_bytes());
+        digest.update(part);
+    }
+    let ctx = Context {
+        base: &inputs.base,
+        policy,
+        deployer: m.release.deployer.get_ref(),
+        release_commit: m.release.commit.as_deref(),
+        deploy_at,
+        now,
+    };
+    let verified: Vec<_> = m
+        .changes
+        .iter()
+        .flat_map(|c| c.evidence.iter().map(move |e| (c.id.get_ref(), e)))
+        .map(|(id, e)| evidence::verify(id, e, &ctx, &mut digest))
+        .collect();
+    let digest = format!("sha256:{}", evidence::hex(&digest.finalize()));
+
+    let manifest_sha256 = inputs.manifest_sha256();
+    let rule_ctx = Ctx {
+        manifest: m,
+        template: &inputs.template,
+        answers: &inputs.answers,
+        changes: &changes,
+        evidence: &verified,
+        severity,
+        deploy_at,
+        now,
+        manifest_sha256: &manifest_sha256,
+    };
+    let found = rules::evaluate(&rule_ctx);
+    let (verdict, findings, overrides) = verdict::decide(found, m, now);
+
+    let checklist = inputs
+        .template
+        .items
+        .iter()
+        .map(|item| {
+            let answer = inputs.answers.given.get(&item.id);
+            ChecklistRow {
+                id: item.id.clone(),
+                section: item.section.clone(),
+                prompt: item.prompt.clone(),
+                required: item.required,
+                applies: item.applies(severity),
+                answer: answer.map(|a| a.value.display()),
+                by: answer.and_then(|a| a.by.clone()),
+                at: answer.and_then(|a| a.at.map(|t| t.to_string())),
+                passed: crate::rules::item_problem(item, answer.map(|a| &a.value)).is_none(),
+            }
+        })
+        .collect();
+
+    let (local, zone) = rules::local_deploy_time(deploy_at, policy.timezone);
+    Report {
+        verdict,
+        release: ReleaseSummary {
+            name: m.release.name.get_ref().clone(),
+            deployer: m.release.deployer.get_ref().clone(),
+            deploy_at: deploy_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            severity,
+            approvers: m.release.approvers.clone(),
+            commit: m.release.commit.clone(),
+            timezone: zone,
+            deploy_local: local.format("%a %Y-%m-%d %H:%M").to_string(),
+            checklist: inputs.template.name.clone(),
+        },
+        changes,
+        evidence: verified,
+        findings,
+        checklist,
+        overrides,
+        monitoring: m.monitoring.clone().unwrap_or_default().into(),
+        contacts: m.contacts.clone().unwrap_or_default().into(),
+        risk_bands: policy.bands,
+        evaluated_at: now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        digest,
+    }
+}

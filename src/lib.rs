@@ -1,0 +1,16 @@
+//! relcheck: a release checklist and go/no-go gate.
+//!
+//! Data flows one way: files ([`model`]) → judgement ([`risk`], [`evidence`], [`rules`],
+//! [`verdict`]) → output ([`report`]). Only the binary prints.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod error;
+pub mod evidence;
+pub mod fmt;
+pub mod inputs;
+pub mod judge;
+pub mod model;
+pub mod report;
+pub mod risk;
+pub mod rules;
+pub mod verdict;

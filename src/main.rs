@@ -1,0 +1,26 @@
+//! The `relcheck` binary: parse the arguments, run the command, map the outcome to an exit code.
+
+mod cli;
+mod commands;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use commands::Outcome;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let g = &cli.global;
+    let result = match cli.command {
+        Command::Check { format } => commands::check::run(g, format),
+        Command::Risk => commands::risk::run(g),
+    };
+    match result {
+        Ok(Outcome::Go | Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::NoGo) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

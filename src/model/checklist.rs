@@ -1,0 +1,602 @@
+//! The checklist template: what the team must confirm before any deploy, and the policy the
+//! gate applies (freeze windows, evidence age, on-call coverage, risk bands).
+
+use super::values::{int_in, thresholds, Severity, Span};
+use crate::error::InputError;
+use chrono::{NaiveDate, Weekday};
+use serde::de::{Deserializer, Error as _};
+use serde::Deserialize;
+use std::time::Duration;
+use toml::Spanned;
+
+/// The template exactly as written; [`Template`] is what the gate uses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTemplate {
+    checklist: Option<ChecklistInfo>,
+    #[serde(default)]
+    policy: RawPolicy,
+    #[serde(default)]
+    items: Vec<RawItem>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistInfo {
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    timezone: Option<Spanned<String>>,
+    evidence_max_age: Option<Span>,
+    critical_needs_env: Option<String>,
+    #[serde(default, deserialize_with = "count")]
+    min_on_call: Option<u64>,
+    #[serde(default, deserialize_with = "count")]
+    min_watch_minutes: Option<u64>,
+    list_freeze_lead: Option<Span>,
+    #[serde(default, deserialize_with = "thresholds::error_rate")]
+    max_error_rate: Option<f64>,
+    #[serde(default, deserialize_with = "thresholds::p99")]
+    max_p99_ms: Option<f64>,
+    #[serde(default, deserialize_with = "thresholds::samples")]
+    min_samples: Option<u64>,
+    #[serde(default, deserialize_with = "thresholds::tps")]
+    min_tps: Option<f64>,
+    risk_bands: Option<Spanned<RawBands>>,
+    freeze: Option<Vec<RawFreeze>>,
+}
+
+fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    int_in(d, "value", 0, i64::MAX).map(|i| Some(i as u64))
+}
+
+fn band<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    int_in(d, "a risk band bound", 1, 100).map(|i| Some(i as u32))
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBands {
+    #[serde(default, deserialize_with = "band")]
+    medium: Option<u32>,
+    #[serde(default, deserialize_with = "band")]
+    high: Option<u32>,
+    #[serde(default, deserialize_with = "band")]
+    critical: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFreeze {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    days: Vec<Spanned<String>>,
+    #[serde(default)]
+    dates: Vec<Spanned<String>>,
+    from: Option<Spanned<String>>,
+    to: Option<Spanned<String>>,
+    allow: Spanned<Allow>,
+}
+
+/// The highest effective severity a freeze window still lets through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allow {
+    Nothing,
+    UpTo(Severity),
+}
+
+impl Allow {
+    pub fn permits(self, s: Severity) -> bool {
+        match self {
+            Allow::Nothing => false,
+            Allow::UpTo(max) => s <= max,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Allow::Nothing => "none",
+            Allow::UpTo(s) => s.as_str(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Allow {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        match v.as_str().map(|s| s.trim().to_ascii_lowercase()) {
+            Some(s) if s == "none" => Ok(Allow::Nothing),
+            Some(s) if Severity::parse(&s).is_some() => {
+                Ok(Allow::UpTo(Severity::parse(&s).unwrap()))
+            }
+            _ => Err(D::Error::custom(format!(
+                "allow must be one of low, medium, high, critical, none, got {}",
+                super::values::describe(&v)
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    id: Spanned<String>,
+    #[serde(default = "default_section")]
+    section: String,
+    prompt: String,
+    #[serde(default)]
+    kind: ItemKind,
+    #[serde(default)]
+    choices: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pass: Option<Spanned<Vec<String>>>,
+    #[serde(default = "yes")]
+    required: bool,
+    #[serde(default = "low")]
+    when: Severity,
+}
+
+fn default_section() -> String {
+    "general".into()
+}
+fn yes() -> bool {
+    true
+}
+fn low() -> Severity {
+    Severity::Low
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ItemKind {
+    #[default]
+    Confirm,
+    Text,
+    Choice,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Confirm => "confirm",
+            ItemKind::Text => "text",
+            ItemKind::Choice => "choice",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        match v.as_str().map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+            Some("confirm") => Ok(ItemKind::Confirm),
+            Some("text") => Ok(ItemKind::Text),
+            Some("choice") => Ok(ItemKind::Choice),
+            _ => Err(D::Error::custom(format!(
+                "unknown item kind {}, expected one of confirm, text, choice",
+                super::values::describe(&v)
+            ))),
+        }
+    }
+}
+
+/// A validated checklist template.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub name: String,
+    pub policy: Policy,
+    pub items: Vec<Item>,
+}
+
+/// The team's policy, every default filled in.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// An IANA zone for freeze windows; `None` means deploy_at's own offset.
+    pub timezone: Option<chrono_tz::Tz>,
+    pub evidence_max_age: Duration,
+    pub critical_needs_env: String,
+    pub min_on_call: u64,
+    pub min_watch_minutes: u64,
+    pub list_freeze_lead: Duration,
+    pub max_error_rate: f64,
+    pub max_p99_ms: Option<f64>,
+    pub min_samples: Option<u64>,
+    pub min_tps: Option<f64>,
+    pub bands: Bands,
+    pub freeze: Vec<FreezeWindow>,
+}
+
+/// Lower bounds of the score bands; they rise strictly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Bands {
+    pub medium: u32,
+    pub high: u32,
+    pub critical: u32,
+}
+
+impl Default for Bands {
+    fn default() -> Self {
+        Bands {
+            medium: 15,
+            high: 30,
+            critical: 50,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FreezeWindow {
+    pub name: String,
+    pub days: Vec<Weekday>,
+    pub dates: Vec<NaiveDate>,
+    /// Minutes after local midnight; `from <= t < to`.
+    pub from: u32,
+    pub to: u32,
+    pub allow: Allow,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: String,
+    pub section: String,
+    pub prompt: String,
+    pub kind: ItemKind,
+    pub choices: Vec<String>,
+    /// Answers that pass; for a choice item with none given, any choice passes.
+    pub pass: Vec<String>,
+    pub required: bool,
+    pub when: Severity,
+}
+
+impl Item {
+    /// Whether the item is asked for a release of this severity.
+    pub fn applies(&self, release: Severity) -> bool {
+        release >= self.when
+    }
+}
+
+impl Template {
+    pub fn parse(file: &str, source: &str) -> Result<Template, InputError> {
+        let raw: RawTemplate = super::from_toml(file, source)?;
+        let err = |span: std::ops::Range<usize>, msg: String| {
+            InputError::at(file, source, Some(span), msg)
+        };
+        let p = raw.policy;
+
+        let timezone = match &p.timezone {
+            None => None,
+            Some(tz) => Some(tz.get_ref().trim().parse::<chrono_tz::Tz>().map_err(|_| {
+                err(
+                    tz.span(),
+                    format!(
+                        "unknown time zone \"{}\", expected an IANA name such as Asia/Seoul",
+                        tz.get_ref()
+                    ),
+                )
+            })?),
+        };
+
+        let bands = match &p.risk_bands {
+            None => Bands::default(),
+            Some(b) => {
+                let d = Bands::default();
+                let r = b.get_ref();
+                let bands = Bands {
+                    medium: r.medium.unwrap_or(d.medium),
+                    high: r.high.unwrap_or(d.high),
+                    critical: r.critical.unwrap_or(d.critical),
+                };
+                if !(bands.medium < bands.high && bands.high < bands.critical) {
+                    return Err(err(
+                        b.span(),
+                        format!(
+                            "risk_bands must rise (medium < high < critical), got medium = {}, high = {}, critical = {}",
+                            bands.medium, bands.high, bands.critical
+                        ),
+                    ));
+                }
+                bands
+            }
+        };
+
+        let freeze = match p.freeze {
+            None => default_freeze(),
+            Some(windows) => windows
+                .into_iter()
+                .map(|w| freeze_window(w, &err))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+
+        let mut items = Vec::with_capacity(raw.items.len());
+        let mut seen = std::collections::HashSet::new();
+        for it in raw.items {
+            let id = it.id.get_ref().trim().to_string();
+            if id.is_empty() {
+                return Err(err(it.id.span(), "item id must not be empty".into()));
+            }
+            if !seen.insert(id.clone()) {
+                return Err(err(it.id.span(), format!("duplicate item id \"{id}\"")));
+            }
+            let choices = it
+                .choices
+                .as_ref()
+                .map(|c| c.get_ref().clone())
+                .unwrap_or_default();
+            let pass = it
+                .pass
+                .as_ref()
+                .map(|c| c.get_ref().clone())
+                .unwrap_or_default();
+            if it.kind == ItemKind::Choice && choices.is_empty() {
+                return Err(err(
+                    it.id.span(),
+                    format!("choice item \"{id}\" needs choices"),
+                ));
+            }
+            if it.kind != ItemKind::Choice {
+                if let Some(c) = it.choices.as_ref().filter(|c| !c.get_ref().is_empty()) {
+                    return Err(err(
+                        c.span(),
+                        format!(
+                            "choices only apply to choice items, \"{id}\" is {}",
+                            it.kind.as_str()
+                        ),
+                    ));
+                }
+                if let Some(c) = it.pass.as_ref().filter(|c| !c.get_ref().is_empty()) {
+                    return Err(err(
+                        c.span(),
+                        format!(
+                            "pass only applies to choice items, \"{id}\" is {}",
+                            it.kind.as_str()
+                        ),
+                    ));
+                }
+            }
+            if let Some(bad) = pass.iter().find(|p| !choices.contains(p)) {
+                let span = it.pass.as_ref().map(|p| p.span()).unwrap_or(it.id.span());
+                return Err(err(
+                    span,
+                    format!("pass value \"{bad}\" is not one of the item's choices"),
+                ));
+            }
+            items.push(Item {
+                id,
+                section: it.section,
+                prompt: it.prompt,
+                kind: it.kind,
+                choices,
+                pass,
+                required: it.required,
+                when: it.when,
+            });
+        }
+
+        Ok(Template {
+            name: raw
+                .checklist
+                .and_then(|c| c.name)
+                .unwrap_or_else(|| "Checklist".into()),
+            policy: Policy {
+                timezone,
+                evidence_max_age: p
+                    .evidence_max_age
+                    .map_or(Duration::from_secs(7 * 86_400), |s| s.0),
+                critical_needs_env: p.critical_needs_env.unwrap_or_else(|| "staging".into()),
+                min_on_call: p.min_on_call.unwrap_or(2),
+                min_watch_minutes: p.min_watch_minutes.unwrap_or(30),
+                list_freeze_lead: p
+                    .list_freeze_lead
+                    .map_or(Duration::from_secs(86_400), |s| s.0),
+                max_error_rate: p.max_error_rate.unwrap_or(0.01),
+                max_p99_ms: p.max_p99_ms,
+                min_samples: p.min_samples,
+                min_tps: p.min_tps,
+                bands,
+                freeze,
+            },
+            items,
+        })
+    }
+
+    /// Sections in order of first appearance.
+    pub fn sections(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for it in &self.items {
+            if !out.contains(&it.section.as_str()) {
+                out.push(&it.section);
+            }
+        }
+        out
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+}
+
+fn default_freeze() -> Vec<FreezeWindow> {
+    vec![
+        FreezeWindow {
+            name: "friday".into(),
+            days: vec![Weekday::Fri],
+            dates: vec![],
+            from: 0,
+            to: 24 * 60,
+            allow: Allow::UpTo(Severity::Low),
+        },
+        FreezeWindow {
+            name: "weekend".into(),
+            days: vec![Weekday::Sat, Weekday::Sun],
+            dates: vec![],
+            from: 0,
+            to: 24 * 60,
+            allow: Allow::UpTo(Severity::Low),
+        },
+    ]
+}
+
+fn freeze_window(
+    w: RawFreeze,
+    err: &impl Fn(std::ops::Range<usize>, String) -> InputError,
+) -> Result<FreezeWindow, InputError> {
+    let mut days = Vec::new();
+    for d in &w.days {
+        days.push(parse_weekday(d.get_ref()).ok_or_else(|| {
+            err(
+                d.span(),
+                format!(
+                    "unknown day \"{}\", expected one of mon tue wed thu fri sat sun",
+                    d.get_ref()
+                ),
+            )
+        })?);
+    }
+    let mut dates = Vec::new();
+    for d in &w.dates {
+        dates.push(
+            NaiveDate::parse_from_str(d.get_ref().trim(), "%Y-%m-%d").map_err(|_| {
+                err(
+                    d.span(),
+                    format!("expected a date YYYY-MM-DD, got \"{}\"", d.get_ref()),
+                )
+            })?,
+        );
+    }
+    let clock = |v: &Option<Spanned<String>>, default: u32| -> Result<u32, InputError> {
+        match v {
+            None => Ok(default),
+            Some(s) => parse_clock(s.get_ref()).ok_or_else(|| {
+                err(
+                    s.span(),
+                    format!(
+                        "expected a time HH:MM from 00:00 to 24:00, got \"{}\"",
+                        s.get_ref()
+                    ),
+                )
+            }),
+        }
+    };
+    let from = clock(&w.from, 0)?;
+    let to = clock(&w.to, 24 * 60)?;
+    if from >= to {
+        let span = w
+            .from
+            .as_ref()
+            .or(w.to.as_ref())
+            .map(|s| s.span())
+            .unwrap_or(w.allow.span());
+        return Err(err(
+            span,
+            format!(
+                "freeze window \"{}\": from must be earlier than to (an overnight window is two windows)",
+                w.name
+            ),
+        ));
+    }
+    Ok(FreezeWindow {
+        name: w.name,
+        days,
+        dates,
+        from,
+        to,
+        allow: *w.allow.get_ref(),
+    })
+}
+
+fn parse_weekday(s: &str) -> Option<Weekday> {
+    Some(match s.trim().to_ascii_lowercase().as_str() {
+        "mon" => Weekday::Mon,
+        "tue" => Weekday::Tue,
+        "wed" => Weekday::Wed,
+        "thu" => Weekday::Thu,
+        "fri" => Weekday::Fri,
+        "sat" => Weekday::Sat,
+        "sun" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// "HH:MM" as minutes after midnight, 00:00 to 24:00.
+fn parse_clock(s: &str) -> Option<u32> {
+    let (h, m) = s.trim().split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    if m >= 60 || h > 24 || (h == 24 && m != 0) {
+        return None;
+    }
+    Some(h * 60 + m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_template_gets_every_default() {
+        let t = Template::parse("t.toml", "").unwrap();
+        assert_eq!(t.policy.bands, Bands::default());
+        assert_eq!(t.policy.freeze.len(), 2);
+        assert_eq!(t.policy.min_on_call, 2);
+        assert_eq!(t.policy.max_error_rate, 0.01);
+        assert_eq!(t.policy.evidence_max_age.as_secs(), 7 * 86_400);
+        assert!(t.policy.timezone.is_none());
+    }
+
+    #[test]
+    fn bands_must_rise() {
+        let e =
+            Template::parse("t.toml", "[policy.risk_bands]\nmedium = 30\nhigh = 30\n").unwrap_err();
+        assert!(e.message.contains("must rise"), "{e}");
+    }
+
+    #[test]
+    fn a_set_freeze_list_replaces_the_defaults() {
+        let t = Template::parse(
+            "t.toml",
+            "[[policy.freeze]]\nname = \"launch\"\ndates = [\"2026-12-01\"]\nfrom = \"09:00\"\nto = \"18:00\"\nallow = \"none\"\n",
+        )
+        .unwrap();
+        assert_eq!(t.policy.freeze.len(), 1);
+        assert_eq!(t.policy.freeze[0].from, 540);
+        assert_eq!(t.policy.freeze[0].allow, Allow::Nothing);
+    }
+
+    #[test]
+    fn a_freeze_window_needs_allow_and_from_before_to() {
+        assert!(Template::parse("t", "[[policy.freeze]]\ndays = [\"fri\"]\n").is_err());
+        let e = Template::parse("t", "[[policy.freeze]]\ndays = [\"fri\"]\nfrom = \"22:00\"\nto = \"06:00\"\nallow = \"low\"\n").unwrap_err();
+        assert!(e.message.contains("earlier"), "{e}");
+        assert!(Template::parse(
+            "t",
+            "[[policy.freeze]]\ndays = [\"friday\"]\nallow = \"low\"\n"
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn choice_items_need_choices_and_pass_within_them() {
+        assert!(Template::parse(
+            "t",
+            "[[items]]\nid = \"a\"\nprompt = \"?\"\nkind = \"choice\"\n"
+        )
+        .is_err());
+        let e = Template::parse(
+            "t",
+            "[[items]]\nid = \"a\"\nprompt = \"?\"\nkind = \"choice\"\nchoices = [\"x\"]\npass = [\"y\"]\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("not one of"), "{e}");
+    }
+
+    #[test]
+    fn unknown_time_zones_are_input_errors() {
+        let e = Template::parse("t.toml", "[policy]\ntimezone = \"Mars/Olympus\"\n").unwrap_err();
+        assert_eq!(e.position, Some((2, 12)));
+    }
+}

@@ -1,0 +1,122 @@
+//! Reports: the judged release as data, and one small renderer per output medium.
+//! Renderers are pure functions from a [`Report`] to a `String`; escaping for each medium
+//! lives in its renderer.
+
+pub mod escape;
+pub mod json;
+pub mod markdown;
+pub mod text;
+
+use crate::evidence::Verified;
+use crate::model::manifest::{Contacts, Monitoring};
+use crate::model::values::Severity;
+use crate::risk::Assessed;
+use crate::rules::{Finding, Level};
+use crate::verdict::{AppliedOverride, Verdict};
+use serde::Serialize;
+
+/// Everything the gate concluded about one release.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub verdict: Verdict,
+    pub release: ReleaseSummary,
+    pub changes: Vec<Assessed>,
+    pub evidence: Vec<Verified>,
+    pub findings: Vec<Finding>,
+    pub checklist: Vec<ChecklistRow>,
+    pub overrides: Vec<AppliedOverride>,
+    pub monitoring: MonitoringSummary,
+    pub contacts: ContactsSummary,
+    /// The lower bounds of the score bands the changes were judged by.
+    pub risk_bands: crate::model::checklist::Bands,
+    pub evaluated_at: String,
+    pub digest: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseSummary {
+    pub name: String,
+    pub deployer: String,
+    pub deploy_at: String,
+    pub severity: Severity,
+    pub approvers: Vec<String>,
+    pub commit: Option<String>,
+    /// Where freeze windows and the deploy time are read.
+    pub timezone: String,
+    /// The deploy time on the wall clock of `timezone`, e.g. "Fri 2026-11-27 23:00".
+    pub deploy_local: String,
+    /// The checklist template's name.
+    pub checklist: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistRow {
+    pub id: String,
+    pub section: String,
+    pub prompt: String,
+    pub required: bool,
+    /// Whether the item is asked for a release of this severity.
+    pub applies: bool,
+    pub answer: Option<String>,
+    pub by: Option<String>,
+    pub at: Option<String>,
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MonitoringSummary {
+    pub dashboards: Vec<String>,
+    pub alerts: Vec<String>,
+    pub watch_minutes: Option<u64>,
+}
+
+impl From<Monitoring> for MonitoringSummary {
+    fn from(m: Monitoring) -> Self {
+        MonitoringSummary {
+            dashboards: m.dashboards,
+            alerts: m.alerts,
+            watch_minutes: m.watch_minutes,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ContactsSummary {
+    pub on_call: Vec<String>,
+    pub escalation: Vec<String>,
+    pub channel: Option<String>,
+}
+
+impl From<Contacts> for ContactsSummary {
+    fn from(c: Contacts) -> Self {
+        ContactsSummary {
+            on_call: c.on_call,
+            escalation: c.escalation,
+            channel: c.channel,
+        }
+    }
+}
+
+impl Report {
+    pub fn blocks(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.level == Level::Block)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.level == Level::Warn)
+    }
+}
+
+/// One output format.
+pub trait Render {
+    fn render(&self, report: &Report) -> String;
+}
+
+/// The cell a change falls in: `(impact, likelihood)`, each 1..=10.
+pub fn matrix_cells(changes: &[Assessed]) -> Vec<Vec<Vec<&str>>> {
+    let mut grid = vec![vec![Vec::new(); 10]; 10];
+    for c in changes {
+        grid[usize::from(c.impact) - 1][usize::from(c.likelihood) - 1].push(c.id.as_str());
+    }
+    grid
+}

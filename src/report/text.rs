@@ -1,0 +1,294 @@
+//! The terminal report: verdict, findings with hints, the risk matrix, changes ranked by
+//! score, evidence. Colour only when asked for; text from files loses control characters.
+
+use super::escape::terminal as t;
+use super::{matrix_cells, Render, Report};
+use crate::fmt::{number, percent};
+use crate::model::values::Severity;
+use crate::rules::Level;
+use crate::verdict::Verdict;
+use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+use std::fmt::Write;
+
+/// The full `check` report.
+pub struct Text {
+    pub color: bool,
+}
+
+/// Only the risk: header, matrix, ranked changes (`relcheck risk`).
+pub struct Risk {
+    pub color: bool,
+}
+
+impl Render for Text {
+    fn render(&self, r: &Report) -> String {
+        let mut out = header(r);
+        out.push('\n');
+        out.push_str(&matrix(r, self.color));
+        out.push('\n');
+        out.push_str(&ranked(r, self.color));
+        if !r.evidence.is_empty() {
+            out.push('\n');
+            out.push_str(&evidence(r, self.color));
+        }
+        out.push('\n');
+        out.push_str(&checklist_line(r));
+        out.push_str(&findings(r, self.color));
+        out.push('\n');
+        out.push_str(&verdict_line(r, self.color));
+        let _ = writeln!(out, "digest {}", r.digest);
+        out
+    }
+}
+
+impl Render for Risk {
+    fn render(&self, r: &Report) -> String {
+        let mut out = header(r);
+        out.push('\n');
+        out.push_str(&matrix(r, self.color));
+        out.push('\n');
+        out.push_str(&ranked(r, self.color));
+        out
+    }
+}
+
+pub fn header(r: &Report) -> String {
+    let rel = &r.release;
+    let mut s = format!("Release  {}\n", t(&rel.name));
+    let _ = writeln!(
+        s,
+        "Deploy   {} ({}) by {}",
+        rel.deploy_local,
+        t(&rel.timezone),
+        t(&rel.deployer)
+    );
+    let approvers = if rel.approvers.is_empty() {
+        "none".to_string()
+    } else {
+        t(&rel.approvers.join(", "))
+    };
+    let _ = writeln!(s, "Severity {}   Approvers {}", rel.severity, approvers);
+    s
+}
+
+fn table(color: bool) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    if table.width().is_none() {
+        // Not a terminal: wrap to $COLUMNS, or to a width that pastes well.
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(120);
+        table.set_width(width);
+    }
+    table
+}
+
+fn severity_color(s: Severity) -> Color {
+    match s {
+        Severity::Low => Color::Green,
+        Severity::Medium => Color::Yellow,
+        Severity::High => Color::DarkYellow,
+        Severity::Critical => Color::Red,
+    }
+}
+
+fn severity_cell(s: Severity, color: bool) -> Cell {
+    let c = Cell::new(s.as_str());
+    if color {
+        c.fg(severity_color(s))
+    } else {
+        c
+    }
+}
+
+/// Impact down (10 at the top), likelihood across, change ids in the cells.
+pub fn matrix(r: &Report, color: bool) -> String {
+    let grid = matrix_cells(&r.changes);
+    let mut table = table(color);
+    let mut head = vec![Cell::new("impact \\ likelihood")];
+    head.extend((1..=10).map(|l| Cell::new(l).set_alignment(CellAlignment::Center)));
+    table.set_header(head);
+    for impact in (1..=10usize).rev() {
+        let mut row = vec![Cell::new(impact).set_alignment(CellAlignment::Right)];
+        for likelihood in 1..=10usize {
+            let ids = &grid[impact - 1][likelihood - 1];
+            let text = if ids.is_empty() {
+                "·".to_string()
+            } else {
+                ids.iter().map(|i| t(i)).collect::<Vec<_>>().join("\n")
+            };
+            let mut cell = Cell::new(text).set_alignment(CellAlignment::Center);
+            if color {
+                cell = cell.fg(severity_color(crate::risk::band(
+                    (impact * likelihood) as u32,
+                    &r.risk_bands,
+                )));
+                if !ids.is_empty() {
+                    cell = cell.add_attribute(Attribute::Bold);
+                }
+            }
+            row.push(cell);
+        }
+        table.add_row(row);
+    }
+    format!("Risk matrix (score = impact × likelihood)\n{table}\n")
+}
+
+pub fn ranked(r: &Report, color: bool) -> String {
+    if r.changes.is_empty() {
+        return "Changes: none\n".into();
+    }
+    let mut table = table(color);
+    table.set_header(vec![
+        "#",
+        "change",
+        "score",
+        "declared",
+        "effective",
+        "recovery",
+        "owner",
+        "title",
+    ]);
+    for (i, c) in crate::risk::ranked(&r.changes).into_iter().enumerate() {
+        table.add_row(vec![
+            Cell::new(i + 1),
+            Cell::new(t(&c.id)),
+            Cell::new(format!("{} ({}×{})", c.score, c.impact, c.likelihood)),
+            Cell::new(c.declared.as_str()),
+            severity_cell(c.effective, color),
+            Cell::new(format!("{} min", c.recovery_minutes)),
+            Cell::new(t(c.owner.as_deref().unwrap_or("-"))),
+            Cell::new(t(&c.title)),
+        ]);
+    }
+    format!("Changes by score\n{table}\n")
+}
+
+fn evidence(r: &Report, color: bool) -> String {
+    let mut table = table(color);
+    table.set_header(vec!["change", "kind", "env", "file", "result", "figures"]);
+    for e in &r.evidence {
+        let result = if e.passed {
+            Cell::new("pass")
+        } else {
+            Cell::new(format!("FAIL: {}", t(e.reason.as_deref().unwrap_or(""))))
+        };
+        let result = match (color, e.passed) {
+            (true, true) => result.fg(Color::Green),
+            (true, false) => result.fg(Color::Red),
+            _ => result,
+        };
+        table.add_row(vec![
+            Cell::new(t(&e.change)),
+            Cell::new(e.kind),
+            Cell::new(t(&e.env)),
+            Cell::new(t(e.path.as_deref().or(e.url.as_deref()).unwrap_or("-"))),
+            result,
+            Cell::new(figures(&e.figures)),
+        ]);
+    }
+    format!("Evidence\n{table}\n")
+}
+
+/// The figures an evidence carries, in one short line.
+pub fn figures(f: &crate::evidence::Figures) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = f.samples {
+        parts.push(format!("{n} samples"));
+    }
+    if let Some(e) = f.error_rate {
+        parts.push(format!("{} errors", percent(e)));
+    }
+    if let Some(p) = f.p99_ms {
+        parts.push(format!("p99 {} ms", number(p)));
+    }
+    if let Some(tps) = f.tps {
+        parts.push(format!("{} TPS", number(tps)));
+    }
+    if let Some(n) = f.tests {
+        parts.push(format!("{n} tests run"));
+    }
+    for (n, what) in [
+        (f.failed, "failed"),
+        (f.errored, "errored"),
+        (f.skipped, "skipped"),
+    ] {
+        if let Some(n) = n.filter(|&n| n > 0) {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    if parts.is_empty() {
+        "-".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn checklist_line(r: &Report) -> String {
+    let applicable: Vec<_> = r
+        .checklist
+        .iter()
+        .filter(|c| c.applies && c.required)
+        .collect();
+    let passed = applicable.iter().filter(|c| c.passed).count();
+    format!(
+        "Checklist: {passed} of {} required items pass ({})\n",
+        applicable.len(),
+        t(&r.release.checklist)
+    )
+}
+
+fn findings(r: &Report, color: bool) -> String {
+    let mut s = String::new();
+    for f in &r.findings {
+        let tag = match (f.level, f.overridden) {
+            (Level::Block, _) => "BLOCK",
+            (Level::Warn, true) => "OVERRIDDEN",
+            (Level::Warn, false) => "WARN",
+        };
+        let tag = if color {
+            let style = if f.level == Level::Block {
+                console::Style::new().red().bold()
+            } else {
+                console::Style::new().yellow()
+            };
+            style.force_styling(true).apply_to(tag).to_string()
+        } else {
+            tag.to_string()
+        };
+        let _ = writeln!(s, "{tag} {} [{}]: {}", f.rule, t(&f.subject), t(&f.message));
+        let _ = writeln!(s, "    hint: {}", t(&f.hint));
+    }
+    s
+}
+
+fn verdict_line(r: &Report, color: bool) -> String {
+    let blocks = r.blocks().count();
+    let warns = r.warnings().count();
+    let text = match r.verdict {
+        Verdict::Go => format!("GO  ({warns} warning{})", if warns == 1 { "" } else { "s" }),
+        Verdict::NoGo => format!(
+            "NO-GO  ({blocks} blocking finding{}, {warns} warning{})",
+            if blocks == 1 { "" } else { "s" },
+            if warns == 1 { "" } else { "s" }
+        ),
+    };
+    if color {
+        let style = match r.verdict {
+            Verdict::Go => console::Style::new().green().bold(),
+            Verdict::NoGo => console::Style::new().red().bold(),
+        };
+        format!("{}\n", style.force_styling(true).apply_to(text))
+    } else {
+        format!("{text}\n")
+    }
+}

@@ -1,0 +1,227 @@
+//! The rules of the gate. Each rule is a function from the judged release to findings; a
+//! rule never prints and never exits. The verdict is computed from findings in one place
+//! ([`crate::verdict`]).
+
+mod checklist;
+mod contacts;
+mod evidence;
+mod freeze;
+mod overrides;
+mod release;
+
+use crate::evidence::Verified;
+use crate::model::answers::Answers;
+use crate::model::checklist::Template;
+use crate::model::manifest::Manifest;
+use crate::model::values::Severity;
+use crate::risk::Assessed;
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+pub use checklist::item_problem;
+pub use freeze::local_deploy_time;
+pub use overrides::{check as check_override, NOT_OVERRIDABLE};
+
+/// `block` findings make a NO-GO; `warn` findings are shown and signed off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Block,
+    Warn,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Block => "block",
+            Level::Warn => "warn",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub level: Level,
+    /// A change id, an item id, an overridden rule's id, or `release`.
+    pub subject: String,
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
+    /// A block turned into a warn by a valid override.
+    pub overridden: bool,
+}
+
+impl Finding {
+    pub fn block(
+        rule: &'static str,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Finding {
+            rule,
+            level: Level::Block,
+            subject: subject.into(),
+            message: message.into(),
+            hint: hint.into(),
+            overridden: false,
+        }
+    }
+
+    pub fn warn(
+        rule: &'static str,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Finding {
+            level: Level::Warn,
+            ..Finding::block(rule, subject, message, hint)
+        }
+    }
+}
+
+/// Everything a rule may look at. Time is an input: rules never read the clock.
+pub struct Ctx<'a> {
+    pub manifest: &'a Manifest,
+    pub template: &'a Template,
+    pub answers: &'a Answers,
+    pub changes: &'a [Assessed],
+    pub evidence: &'a [Verified],
+    pub severity: Severity,
+    pub deploy_at: DateTime<FixedOffset>,
+    pub now: DateTime<FixedOffset>,
+    /// sha256 of the manifest's bytes, lower-case hex.
+    pub manifest_sha256: &'a str,
+}
+
+/// Every rule, in the order of SPEC's table.
+pub fn evaluate(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    out.extend(evidence::critical_evidence(ctx));
+    out.extend(evidence::evidence_failed(ctx));
+    out.extend(release::rollback_plan(ctx));
+    out.extend(freeze::freeze_window(ctx));
+    out.extend(contacts::on_call(ctx));
+    out.extend(contacts::monitoring(ctx));
+    out.extend(release::two_person(ctx));
+    out.extend(checklist::checklist(ctx));
+    out.extend(overrides::override_invalid(ctx));
+    out.extend(checklist::unknown_answer(ctx));
+    out.extend(release::list_freeze(ctx));
+    out.extend(release::risk_underdeclared(ctx));
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A base release that passes every rule, for rule tests to bend one way at a time.
+    use super::*;
+    use crate::model::values::Timestamp;
+
+    pub const MANIFEST: &str = r#"
+[release]
+name = "r"
+deployer = "jiyoon"
+deploy_at = "2026-11-25T14:00:00+09:00"
+approvers = ["minho"]
+list_frozen_at = "2026-11-23T14:00:00+09:00"
+
+[[changes]]
+id = "api"
+title = "API"
+severity = "high"
+impact = 5
+likelihood = 6
+recovery = "1h"
+rollback = "revert"
+
+[monitoring]
+dashboards = ["https://grafana.example/d/api"]
+watch_minutes = 30
+
+[contacts]
+on_call = ["minho", "hana"]
+"#;
+
+    pub const TEMPLATE: &str = r#"
+[policy]
+timezone = "Asia/Seoul"
+[[items]]
+id = "ready"
+prompt = "Ready?"
+"#;
+
+    pub struct Fixture {
+        pub manifest: Manifest,
+        pub template: Template,
+        pub answers: Answers,
+        pub changes: Vec<Assessed>,
+        pub evidence: Vec<Verified>,
+        pub now: DateTime<FixedOffset>,
+        pub sha: String,
+    }
+
+    impl Fixture {
+        pub fn new(manifest: &str, template: &str, answers: &str) -> Fixture {
+            let manifest = Manifest::parse("release.toml", manifest).unwrap();
+            let template = Template::parse("t.toml", template).unwrap();
+            let answers = Answers::parse("a.toml", answers, &template).unwrap();
+            let changes = manifest
+                .changes
+                .iter()
+                .map(|c| crate::risk::assess(c, &template.policy.bands))
+                .collect();
+            Fixture {
+                manifest,
+                template,
+                answers,
+                changes,
+                evidence: vec![],
+                now: Timestamp::parse("2026-11-25T10:00:00+09:00").unwrap().0,
+                sha: "00".into(),
+            }
+        }
+
+        pub fn base() -> Fixture {
+            Fixture::new(MANIFEST, TEMPLATE, "[answers.ready]\nvalue = true\n")
+        }
+
+        pub fn with(from: &str, to: &str) -> Fixture {
+            assert!(MANIFEST.contains(from), "{from}");
+            Fixture::new(
+                &MANIFEST.replace(from, to),
+                TEMPLATE,
+                "[answers.ready]\nvalue = true\n",
+            )
+        }
+
+        pub fn ctx(&self) -> Ctx<'_> {
+            Ctx {
+                manifest: &self.manifest,
+                template: &self.template,
+                answers: &self.answers,
+                changes: &self.changes,
+                evidence: &self.evidence,
+                severity: crate::risk::release_severity(&self.changes),
+                deploy_at: self.manifest.release.deploy_at.unwrap().0,
+                now: self.now,
+                manifest_sha256: &self.sha,
+            }
+        }
+
+        pub fn findings(&self) -> Vec<Finding> {
+            evaluate(&self.ctx())
+        }
+    }
+
+    pub fn rules(f: &[Finding]) -> Vec<&'static str> {
+        f.iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn the_base_release_draws_no_finding() {
+        assert_eq!(Fixture::base().findings(), vec![]);
+    }
+}
