@@ -37,19 +37,34 @@ struct Case {
     skipped: bool,
 }
 
+/// Running counts over the report; nothing in it grows with the file.
 #[derive(Default)]
-struct Tally {
+struct Scan {
     run: u64,
     failed: u64,
     errored: u64,
     skipped: u64,
+    case: Option<Case>,
+    root_closed: bool,
 }
 
-impl Tally {
-    fn open(&mut self, name: &[u8], depth: usize, case: &mut Option<Case>) {
-        match (name, case.as_mut()) {
+impl Scan {
+    /// An element opens at `depth` (0 for the root).
+    fn open(&mut self, name: &[u8], depth: usize) -> Result<(), String> {
+        if depth == 0 {
+            if self.root_closed {
+                return Err("malformed XML: more than one root element".into());
+            }
+            if name != b"testsuites" && name != b"testsuite" {
+                return Err(format!(
+                    "not JUnit XML: the root element is <{}>, not <testsuites> or <testsuite>",
+                    shorten(&String::from_utf8_lossy(name), 40)
+                ));
+            }
+        }
+        match (name, self.case.as_mut()) {
             (b"testcase", None) => {
-                *case = Some(Case {
+                self.case = Some(Case {
                     depth,
                     failure: false,
                     error: false,
@@ -59,15 +74,19 @@ impl Tally {
             (b"failure", Some(c)) => c.failure = true,
             (b"error", Some(c)) => c.error = true,
             (b"skipped", Some(c)) => c.skipped = true,
+            // Outside any testcase: a suite-level failure still fails the report.
             (b"failure", None) => self.failed += 1,
             (b"error", None) => self.errored += 1,
             _ => {}
         }
+        Ok(())
     }
 
-    fn close(&mut self, depth: usize, case: &mut Option<Case>) {
-        if case.as_ref().is_some_and(|c| c.depth == depth) {
-            let Some(c) = case.take() else { return };
+    /// The element opened at `depth` closes.
+    fn close(&mut self, depth: usize) {
+        if let Some(c) = self.case.take_if(|c| c.depth == depth) {
+            // One outcome per testcase: a test that failed and then errored in its
+            // teardown is one failed test.
             if c.failure {
                 self.failed += 1;
             } else if c.error {
@@ -79,50 +98,22 @@ impl Tally {
                 self.run += 1;
             }
         }
+        self.root_closed |= depth == 0;
     }
 }
 
 pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
     let mut reader = Reader::from_reader(input);
     let mut buf = Vec::with_capacity(8 * 1024);
-    let mut tally = Tally::default();
-    let mut case: Option<Case> = None;
+    let mut scan = Scan::default();
     let mut depth = 0usize;
-    let mut root_closed = false;
     loop {
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))?;
-        let (start, empty) = match &event {
-            Event::Start(e) => (Some(e.local_name()), false),
-            Event::Empty(e) => (Some(e.local_name()), true),
-            Event::End(_) => {
-                depth = depth.saturating_sub(1);
-                tally.close(depth, &mut case);
-                root_closed = depth == 0;
-                (None, false)
-            }
-            Event::Eof => break,
-            _ => (None, false),
-        };
-        if let Some(name) = start {
-            let name = name.as_ref();
-            if depth == 0 {
-                if root_closed {
-                    return Err("malformed XML: more than one root element".into());
-                }
-                if name != b"testsuites" && name != b"testsuite" {
-                    return Err(format!(
-                        "not JUnit XML: the root element is <{}>, not <testsuites> or <testsuite>",
-                        shorten(&String::from_utf8_lossy(name), 40)
-                    ));
-                }
-            }
-            tally.open(name, depth, &mut case);
-            if empty {
-                tally.close(depth, &mut case);
-                root_closed = depth == 0;
-            } else {
+        match event {
+            Event::Start(e) => {
+                scan.open(e.local_name().as_ref(), depth)?;
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err(format!(
@@ -130,8 +121,18 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
                     ));
                 }
             }
+            Event::Empty(e) => {
+                scan.open(e.local_name().as_ref(), depth)?;
+                scan.close(depth);
+            }
+            Event::End(_) => {
+                // quick-xml has already matched this end tag with its start tag.
+                depth = depth.saturating_sub(1);
+                scan.close(depth);
+            }
+            Event::Eof => break,
+            _ => {}
         }
-        drop(event);
         buf.clear();
         if buf.capacity() > KEEP_BUFFER {
             buf.shrink_to(KEEP_BUFFER);
@@ -143,14 +144,14 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
             if depth == 1 { "" } else { "s" }
         ));
     }
-    if !root_closed {
+    if !scan.root_closed {
         return Err("not JUnit XML: no root element (empty, or not XML)".into());
     }
     let figures = Figures {
-        tests: Some(tally.run),
-        failed: Some(tally.failed),
-        errored: Some(tally.errored),
-        skipped: Some(tally.skipped),
+        tests: Some(scan.run),
+        failed: Some(scan.failed),
+        errored: Some(scan.errored),
+        skipped: Some(scan.skipped),
         ..Figures::default()
     };
     Ok(Reading {
@@ -357,7 +358,8 @@ mod tests {
 
     #[test]
     fn namespaced_elements_count_by_their_local_name() {
-        let xml = br#"<j:testsuites xmlns:j="urn:x"><j:testcase><j:failure/></j:testcase></j:testsuites>"#;
+        let xml = br#"<j:testsuites xmlns:j="urn:x">
+            <j:testcase><j:failure/></j:testcase></j:testsuites>"#;
         let f = read(&mut &xml[..]).unwrap().figures;
         assert_eq!((f.tests, f.failed), (Some(1), Some(1)));
     }

@@ -68,8 +68,7 @@ impl Metric {
         }
     }
 
-    /// For a counter (`http_reqs`) the rate per second; for a rate metric (`http_req_failed`)
-    /// in the `handleSummary` layout, the fraction of true samples.
+    /// The per-second rate of a counter (`http_reqs`).
     fn rate(&self) -> Option<f64> {
         match &self.values {
             Some(v) => v.rate,
@@ -115,7 +114,7 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
         Some(c) if c >= 0.0 && c.fract() == 0.0 && c <= u64::MAX as f64 => Some(c as u64),
         Some(c) => {
             return Err(format!(
-                "not a k6 summary: http_reqs count is {c}, not a whole number"
+                "not a k6 summary: http_reqs count is {c}, not a number of requests"
             ))
         }
     };
@@ -359,7 +358,7 @@ mod tests {
         let json = br#"{"metrics":{"http_reqs":{"count":1.5,"rate":1}}}"#;
         assert!(read(&mut &json[..])
             .unwrap_err()
-            .contains("http_reqs count is 1.5"));
+            .contains("http_reqs count is 1.5, not a number of requests"));
         let json = br#"{"metrics":{"http_reqs":{"count":10},"http_req_failed":{"value":-0.5}}}"#;
         assert!(read(&mut &json[..]).unwrap_err().contains("not a fraction"));
     }

@@ -13,7 +13,8 @@
 //! refused with a reason.
 //!
 //! Locust's percentiles are its own, rounded ones (it rounds response times to the nearest 10 ms
-//! above 100 ms and to the nearest 100 ms above 1 s), so a p99 near `max_p99_ms` is judged as Locust reported it.
+//! above 100 ms and to the nearest 100 ms above 1 s), so a p99 near `max_p99_ms` is judged as
+//! Locust reported it.
 //!
 //! The file is read one record at a time, so its size does not matter.
 
@@ -73,45 +74,7 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
             return Err("malformed locust stats CSV: more than one Aggregated row".into());
         }
         let line = record.position().map_or(0, |p| p.line());
-        let text = |col: usize, label: &str| -> Result<String, String> {
-            std::str::from_utf8(field(col))
-                .map(str::to_string)
-                .map_err(|_| {
-                    format!("malformed locust stats CSV: line {line}: {label} is not text")
-                })
-        };
-        let whole = |col: usize, label: &str| -> Result<u64, String> {
-            let s = text(col, label)?;
-            s.parse().map_err(|_| {
-                format!("malformed locust stats CSV: line {line}: {label} is \"{s}\", not a whole number")
-            })
-        };
-        let real = |col: usize, label: &str| -> Result<Option<f64>, String> {
-            let s = text(col, label)?;
-            if s == "N/A" {
-                return Ok(None);
-            }
-            match s.parse::<f64>() {
-                Ok(x) if x.is_finite() && x >= 0.0 => Ok(Some(x)),
-                _ => Err(format!(
-                    "malformed locust stats CSV: line {line}: {label} is \"{s}\", not a number"
-                )),
-            }
-        };
-        let samples = whole(requests, "Request Count")?;
-        let failed = whole(failures, "Failure Count")?;
-        if failed > samples {
-            return Err(format!(
-                "malformed locust stats CSV: line {line}: Failure Count {failed} > Request Count {samples}"
-            ));
-        }
-        total = Some(Figures {
-            samples: Some(samples),
-            error_rate: (samples > 0).then(|| failed as f64 / samples as f64),
-            p99_ms: real(p99, "99%")?,
-            tps: real(rps, "Requests/s")?,
-            ..Figures::default()
-        });
+        total = Some(aggregated(&record, [requests, failures, p99, rps], line)?);
     }
     let figures = total.ok_or_else(|| {
         "not a locust stats CSV: no Aggregated row (is this the *_stats.csv of locust --csv?)"
@@ -125,6 +88,50 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
 
 pub fn judge(f: &Figures, t: &Thresholds) -> Vec<String> {
     load::judge(f, t, NO_P99)
+}
+
+/// The figures of the Aggregated row, from its Request Count, Failure Count, 99% and
+/// Requests/s fields.
+fn aggregated(record: &csv::ByteRecord, at: [usize; 4], line: u64) -> Result<Figures, String> {
+    let [requests, failures, p99, rps] = at;
+    let field = |col: usize, label: &str| -> Result<&str, String> {
+        let bytes = record.get(col).unwrap_or_default().trim_ascii();
+        std::str::from_utf8(bytes)
+            .map_err(|_| format!("malformed locust stats CSV: line {line}: {label} is not text"))
+    };
+    let whole = |col: usize, label: &str| -> Result<u64, String> {
+        let s = field(col, label)?;
+        s.parse().map_err(|_| {
+            format!("malformed locust stats CSV: line {line}: {label} is \"{s}\", not a count")
+        })
+    };
+    let real = |col: usize, label: &str| -> Result<Option<f64>, String> {
+        match field(col, label)? {
+            "N/A" => Ok(None),
+            s => match s.parse::<f64>() {
+                Ok(x) if x.is_finite() && x >= 0.0 => Ok(Some(x)),
+                _ => Err(format!(
+                    "malformed locust stats CSV: line {line}: {label} is \"{s}\", not a number"
+                )),
+            },
+        }
+    };
+    let samples = whole(requests, "Request Count")?;
+    let failed = whole(failures, "Failure Count")?;
+    if failed > samples {
+        return Err(format!(
+            "malformed locust stats CSV: line {line}: \
+             Failure Count {failed} is more than Request Count {samples}"
+        ));
+    }
+    Ok(Figures {
+        samples: Some(samples),
+        // No requests: no rate to speak of; load::judge fails the run for having no samples.
+        error_rate: (samples > 0).then(|| failed as f64 / samples as f64),
+        p99_ms: real(p99, "99%")?,
+        tps: real(rps, "Requests/s")?,
+        ..Figures::default()
+    })
 }
 
 fn strip_bom(field: &[u8]) -> &[u8] {
@@ -295,7 +302,8 @@ mod tests {
             b"Type,Name,Request Count,Failure Count,99%,Requests/s\n,Aggregated,1,0,-3,1\n",
             b"Type,Name,Request Count,Failure Count,99%,Requests/s\n,Aggregated,1,2,3,1\n",
             b"Type,Name,Request Count,Failure Count,99%,Requests/s\n,Aggregated,1,0\n",
-            b"Type,Name,Request Count,Failure Count,99%,Requests/s\n,Aggregated,1,0,1,1\n,Aggregated,1,0,1,1\n",
+            b"Type,Name,Request Count,Failure Count,99%,Requests/s\n\
+              ,Aggregated,1,0,1,1\n,Aggregated,1,0,1,1\n",
         ];
         for csv in cases {
             assert!(
