@@ -172,6 +172,7 @@ impl Stats {
             time: self
                 .last_stamp
                 .and_then(DateTime::<Utc>::from_timestamp_millis),
+            note: None,
         }
     }
 }

@@ -18,7 +18,7 @@
 //! report of hundreds of megabytes is verified in the memory of its largest single element.
 
 use super::{Figures, Reading, Thresholds};
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::io::BufRead;
 
@@ -32,6 +32,8 @@ const KEEP_BUFFER: usize = 64 * 1024;
 /// The testcase being read: only what decides its outcome.
 struct Case {
     depth: usize,
+    /// `classname.name`, shortened: only kept to name the first failure.
+    name: String,
     failure: bool,
     error: bool,
     skipped: bool,
@@ -46,11 +48,15 @@ struct Scan {
     skipped: u64,
     case: Option<Case>,
     root_closed: bool,
+    /// The first failure or error, `test: message`, for the reason line.
+    first: Option<String>,
 }
 
 impl Scan {
     /// An element opens at `depth` (0 for the root).
-    fn open(&mut self, name: &[u8], depth: usize) -> Result<(), String> {
+    fn open(&mut self, e: &BytesStart, depth: usize) -> Result<(), String> {
+        let local = e.local_name();
+        let name = local.as_ref();
         if depth == 0 {
             if self.root_closed {
                 return Err("malformed XML: more than one root element".into());
@@ -64,15 +70,31 @@ impl Scan {
         }
         match (name, self.case.as_mut()) {
             (b"testcase", None) => {
+                let test = match (attr(e, b"classname"), attr(e, b"name")) {
+                    (Some(c), Some(n)) => format!("{c}.{n}"),
+                    (c, n) => n.or(c).unwrap_or_default(),
+                };
                 self.case = Some(Case {
                     depth,
+                    name: shorten(&test, 80),
                     failure: false,
                     error: false,
                     skipped: false,
                 })
             }
-            (b"failure", Some(c)) => c.failure = true,
-            (b"error", Some(c)) => c.error = true,
+            (b"failure" | b"error", Some(c)) => {
+                if name == b"failure" {
+                    c.failure = true;
+                } else {
+                    c.error = true;
+                }
+                if self.first.is_none() {
+                    let message = attr(e, b"message")
+                        .unwrap_or_else(|| String::from_utf8_lossy(name).into_owned());
+                    let line = message.lines().next().unwrap_or_default().to_string();
+                    self.first = Some(format!("{}: {}", c.name, shorten(&line, 100)));
+                }
+            }
             (b"skipped", Some(c)) => c.skipped = true,
             // Outside any testcase: a suite-level failure still fails the report.
             (b"failure", None) => self.failed += 1,
@@ -113,7 +135,7 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
             .map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))?;
         match event {
             Event::Start(e) => {
-                scan.open(e.local_name().as_ref(), depth)?;
+                scan.open(&e, depth)?;
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err(format!(
@@ -122,7 +144,7 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
                 }
             }
             Event::Empty(e) => {
-                scan.open(e.local_name().as_ref(), depth)?;
+                scan.open(&e, depth)?;
                 scan.close(depth);
             }
             Event::End(_) => {
@@ -157,7 +179,14 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
     Ok(Reading {
         figures,
         time: None,
+        note: scan.first.map(|f| format!("first: {f}")),
     })
+}
+
+/// An attribute's unescaped value, if present and readable.
+fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {
+    let a = e.try_get_attribute(key).ok().flatten()?;
+    Some(a.unescape_value().ok()?.into_owned())
 }
 
 pub fn judge(f: &Figures, t: &Thresholds) -> Vec<String> {
@@ -416,5 +445,13 @@ mod tests {
         };
         let f = read(&mut BufReader::new(source)).unwrap().figures;
         assert_eq!((f.tests, f.failed), (Some(100_000), Some(100)));
+    }
+
+    #[test]
+    fn the_first_failure_is_kept_to_explain_the_reason() {
+        let r = read_fixture("crafted-hidden-failure.xml").unwrap();
+        let note = r.note.expect("a failing report names its first failure");
+        assert!(note.starts_with("first: "), "{note}");
+        assert!(read_fixture("pass.xml").unwrap().note.is_none());
     }
 }

@@ -136,6 +136,7 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
     Ok(Reading {
         figures,
         time: None,
+        note: None,
     })
 }
 

@@ -66,6 +66,8 @@ pub struct Reading {
     /// The time the file itself carries (a JTL's largest timeStamp); `None` for kinds that
     /// take `recorded_at`.
     pub time: Option<DateTime<Utc>>,
+    /// A detail worth adding to the reason when the evidence fails (JUnit: the first failure).
+    pub note: Option<String>,
 }
 
 /// One evidence, verified.
@@ -130,7 +132,13 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context, digest: &mut Sha256) ->
                     Err(why) => problems.push(why),
                     Ok(reading) => {
                         let t = Thresholds::for_evidence(e, ctx.policy);
-                        problems.extend(judge(kind, &reading.figures, &t));
+                        let failed = judge(kind, &reading.figures, &t);
+                        if let (false, Some(note)) = (failed.is_empty(), &reading.note) {
+                            problems.extend(failed);
+                            problems.push(note.clone());
+                        } else {
+                            problems.extend(failed);
+                        }
                         figures = reading.figures;
                         file_time = reading.time;
                     }
