@@ -77,4 +77,45 @@ pub enum Command {
         after_help = "Example:\n  relcheck risk -m release.toml\n\nExit codes: 0 shown · 2 input or usage error"
     )]
     Risk,
+    /// Write a starter release.toml and checklists/standard.toml (and the schemas they name)
+    #[command(
+        after_help = "Writes release.toml (or the -m path), checklists/standard.toml beside it, and\n.relcheck/manifest.schema.json and .relcheck/checklist.schema.json for editors.\nNothing is written if any of them exists, unless --force.\n\nExample:\n  relcheck init && relcheck check\n\nExit codes: 0 written · 2 a file exists or cannot be written"
+    )]
+    Init {
+        /// Overwrite files that already exist
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the JSON Schema of the manifest or of the checklist template
+    #[command(
+        after_help = "Example:\n  relcheck schema checklist > checklist.schema.json\n\nExit codes: 0 printed · 2 usage error"
+    )]
+    Schema {
+        /// Which file the schema describes
+        #[arg(value_enum, default_value_t = SchemaFile::Manifest)]
+        file: SchemaFile,
+    },
+    /// Print shell completions
+    #[command(
+        after_help = "Example:\n  relcheck completions bash > ~/.local/share/bash-completion/completions/relcheck\n\nExit codes: 0 printed · 2 usage error"
+    )]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    #[command(
+        after_help = "Example:\n  relcheck man > ~/.local/share/man/man1/relcheck.1\n\nExit codes: 0 printed · 2 usage error"
+    )]
+    Man,
+}
+
+/// The files `relcheck schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFile {
+    /// The release manifest
+    Manifest,
+    /// The checklist template
+    Checklist,
 }

@@ -13,4 +13,5 @@ pub mod model;
 pub mod report;
 pub mod risk;
 pub mod rules;
+pub mod schema;
 pub mod verdict;

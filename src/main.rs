@@ -14,6 +14,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { format } => commands::check::run(g, format),
         Command::Risk => commands::risk::run(g),
+        Command::Init { force } => commands::init::run(g, force),
+        Command::Schema { file } => commands::schema::run(file),
+        Command::Completions { shell } => commands::completions::completions(shell),
+        Command::Man => commands::completions::man(),
     };
     match result {
         Ok(Outcome::Go | Outcome::Done) => ExitCode::SUCCESS,

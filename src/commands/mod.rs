@@ -1,7 +1,10 @@
 //! One file per subcommand. Commands print; the library below them never does.
 
 pub mod check;
+pub mod completions;
+pub mod init;
 pub mod risk;
+pub mod schema;
 
 use crate::cli::{ColorChoice, Global};
 use chrono::{DateTime, FixedOffset};

@@ -10,42 +10,100 @@ use std::time::Duration;
 use toml::Spanned;
 
 /// The template exactly as written; [`Template`] is what the gate uses.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Checklist")]
 struct RawTemplate {
     checklist: Option<ChecklistInfo>,
     #[serde(default)]
+    #[schemars(description = "The team's policy; every key has a default")]
     policy: RawPolicy,
     #[serde(default)]
+    #[schemars(
+        description = "What the engineer confirms before the deploy; sections are asked in order of first appearance"
+    )]
     items: Vec<RawItem>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The JSON Schema of a template file as written (`relcheck schema checklist`).
+pub fn schema(settings: schemars::generate::SchemaSettings) -> schemars::Schema {
+    settings
+        .into_generator()
+        .into_root_schema_for::<RawTemplate>()
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistInfo {
+    #[schemars(description = "Shown in reports", extend("default" = "Checklist"))]
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Policy")]
 struct RawPolicy {
+    #[schemars(
+        with = "Option<String>",
+        description = "IANA time zone for freeze windows, e.g. \"Asia/Seoul\" [default: deploy_at's own offset]"
+    )]
     timezone: Option<Spanned<String>>,
+    #[schemars(
+        description = "Evidence older than this at deploy_at fails",
+        extend("default" = "7d")
+    )]
     evidence_max_age: Option<Span>,
+    #[schemars(
+        description = "The env a Critical change's passing evidence must come from",
+        extend("default" = "staging")
+    )]
     critical_needs_env: Option<String>,
     #[serde(default, deserialize_with = "count")]
+    #[schemars(
+        description = "Fewest distinct on-call names; one must not be the deployer",
+        extend("default" = 2)
+    )]
     min_on_call: Option<u64>,
     #[serde(default, deserialize_with = "count")]
+    #[schemars(
+        description = "Fewest minutes someone watches after the deploy",
+        extend("default" = 30)
+    )]
     min_watch_minutes: Option<u64>,
+    #[schemars(
+        description = "list_frozen_at should be at least this long before deploy_at",
+        extend("default" = "24h")
+    )]
     list_freeze_lead: Option<Span>,
     #[serde(default, deserialize_with = "thresholds::error_rate")]
+    #[schemars(
+        description = "Load tests: the highest error rate that passes, where evidence sets none",
+        range(min = 0.0, max = 1.0),
+        extend("default" = 0.01)
+    )]
     max_error_rate: Option<f64>,
     #[serde(default, deserialize_with = "thresholds::p99")]
+    #[schemars(
+        description = "Load tests: the highest p99 in ms that passes, where evidence sets none [default: not checked]",
+        range(min = 0.0)
+    )]
     max_p99_ms: Option<f64>,
     #[serde(default, deserialize_with = "thresholds::samples")]
+    #[schemars(
+        description = "Load tests: the fewest samples that pass, where evidence sets none [default: not checked]"
+    )]
     min_samples: Option<u64>,
     #[serde(default, deserialize_with = "thresholds::tps")]
+    #[schemars(
+        description = "Load tests: the lowest requests per second that pass, where evidence sets none [default: not checked]",
+        range(min = 0.0)
+    )]
     min_tps: Option<f64>,
+    #[schemars(with = "Option<RawBands>")]
     risk_bands: Option<Spanned<RawBands>>,
+    #[schemars(
+        description = "Freeze windows; setting any replaces the defaults (friday and weekend, Low only)"
+    )]
     freeze: Option<Vec<RawFreeze>>,
 }
 
@@ -57,28 +115,49 @@ fn band<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     int_in(d, "a risk band bound", 1, 100).map(|i| Some(i as u32))
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Lower bounds of the score bands (score = impact × likelihood); they must rise.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "RiskBands")]
 struct RawBands {
     #[serde(default, deserialize_with = "band")]
+    #[schemars(range(min = 1, max = 100), extend("default" = 15))]
     medium: Option<u32>,
     #[serde(default, deserialize_with = "band")]
+    #[schemars(range(min = 1, max = 100), extend("default" = 30))]
     high: Option<u32>,
     #[serde(default, deserialize_with = "band")]
+    #[schemars(range(min = 1, max = 100), extend("default" = 50))]
     critical: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A window matches when (its weekday is in days or its date in dates) and from <= local time < to.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "FreezeWindow")]
 struct RawFreeze {
     #[serde(default)]
+    #[schemars(description = "Shown in the finding")]
     name: String,
     #[serde(default)]
+    #[schemars(schema_with = "crate::schema::weekdays")]
     days: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::schema::dates")]
     dates: Vec<Spanned<String>>,
+    #[schemars(
+        with = "Option<crate::schema::Clock>",
+        description = "Start of the window, HH:MM, local to policy.timezone",
+        extend("default" = "00:00")
+    )]
     from: Option<Spanned<String>>,
+    #[schemars(
+        with = "Option<crate::schema::Clock>",
+        description = "End of the window (excluded), HH:MM up to 24:00; later than from",
+        extend("default" = "24:00")
+    )]
     to: Option<Spanned<String>>,
+    #[schemars(with = "Allow")]
     allow: Spanned<Allow>,
 }
 
@@ -121,22 +200,41 @@ impl<'de> Deserialize<'de> for Allow {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Item")]
 struct RawItem {
+    #[schemars(
+        schema_with = "crate::schema::non_blank",
+        description = "Unique; the answers file answers by this id"
+    )]
     id: Spanned<String>,
     #[serde(default = "default_section")]
+    #[schemars(description = "Items are asked section by section")]
     section: String,
+    #[schemars(description = "The question asked")]
     prompt: String,
     #[serde(default)]
     kind: ItemKind,
     #[serde(default)]
+    #[schemars(
+        with = "Vec<String>",
+        description = "Choice items only: the answers offered"
+    )]
     choices: Option<Spanned<Vec<String>>>,
     #[serde(default)]
+    #[schemars(
+        with = "Vec<String>",
+        description = "Choice items only: the choices that count as a pass [default: any choice]"
+    )]
     pass: Option<Spanned<Vec<String>>>,
     #[serde(default = "yes")]
+    #[schemars(description = "A required item that applies must pass for a GO")]
     required: bool,
     #[serde(default = "low")]
+    #[schemars(
+        description = "Ask only if the release's highest effective severity is at least this"
+    )]
     when: Severity,
 }
 

@@ -6,28 +6,37 @@ use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
 use toml::Spanned;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub release: ReleaseInfo,
     #[serde(default)]
+    #[schemars(description = "What goes out: one entry per change")]
     pub changes: Vec<Change>,
+    #[schemars(description = "How the deploy is watched")]
     pub monitoring: Option<Monitoring>,
+    #[schemars(description = "Who can be reached through the deploy")]
     pub contacts: Option<Contacts>,
     #[serde(default)]
+    #[schemars(description = "A named person accepts a specific rule's risk")]
     pub overrides: Vec<Override>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseInfo {
     /// Shown in every report and used for the sign-off's file name.
+    #[schemars(schema_with = "crate::schema::non_blank")]
     pub name: Spanned<String>,
     /// The person pressing the button; the two-person rule and on-call rule look past them.
+    #[schemars(schema_with = "crate::schema::non_blank")]
     pub deployer: Spanned<String>,
     /// When the deploy happens; defaults to the evaluation time.
     pub deploy_at: Option<Timestamp>,
     #[serde(default)]
+    #[schemars(
+        description = "Who approved the release; a High or Critical release needs one besides the deployer"
+    )]
     pub approvers: Vec<String>,
     /// When the change list stopped changing.
     pub list_frozen_at: Option<Timestamp>,
@@ -37,20 +46,31 @@ pub struct ReleaseInfo {
     pub commit: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
+    #[schemars(schema_with = "crate::schema::change_id")]
     pub id: Spanned<String>,
+    #[schemars(description = "What the change is, in a few words")]
     pub title: String,
+    #[schemars(description = "The declared severity")]
     pub severity: Severity,
     #[serde(deserialize_with = "impact")]
+    #[schemars(description = "How bad if it fails, 1..=10", range(min = 1, max = 10))]
     pub impact: u8,
     #[serde(deserialize_with = "likelihood")]
+    #[schemars(description = "How likely it fails, 1..=10", range(min = 1, max = 10))]
     pub likelihood: u8,
+    #[schemars(description = "How long to recover if it fails, e.g. \"2h\"")]
     pub recovery: Span,
+    #[schemars(description = "Who owns the change")]
     pub owner: Option<String>,
+    #[schemars(
+        description = "How to roll it back; required (non-blank) for High and Critical changes"
+    )]
     pub rollback: Option<String>,
     #[serde(default)]
+    #[schemars(description = "What shows the change works")]
     pub evidence: Vec<Evidence>,
 }
 
@@ -115,9 +135,11 @@ impl<'de> Deserialize<'de> for EvidenceKind {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = crate::schema::evidence_needs_path)]
 pub struct Evidence {
+    #[schemars(with = "EvidenceKind")]
     pub kind: Spanned<EvidenceKind>,
     /// Where the evidence was taken (staging, ci, production, …).
     pub env: String,
@@ -128,14 +150,30 @@ pub struct Evidence {
     /// The evidence's time where the file carries none.
     pub recorded_at: Option<Timestamp>,
     #[serde(default, deserialize_with = "thresholds::error_rate")]
+    #[schemars(
+        description = "Load tests: the highest error rate that passes, 0..=1 [default: the policy's]",
+        range(min = 0.0, max = 1.0)
+    )]
     pub max_error_rate: Option<f64>,
     #[serde(default, deserialize_with = "thresholds::p99")]
+    #[schemars(
+        description = "Load tests: the highest p99 latency in ms that passes [default: the policy's]",
+        range(min = 0.0)
+    )]
     pub max_p99_ms: Option<f64>,
     #[serde(default, deserialize_with = "thresholds::samples")]
+    #[schemars(
+        description = "Load tests: the fewest samples (requests) that pass [default: the policy's]"
+    )]
     pub min_samples: Option<u64>,
     #[serde(default, deserialize_with = "thresholds::tps")]
+    #[schemars(
+        description = "Load tests: the lowest throughput, in requests per second, that passes [default: the policy's]",
+        range(min = 0.0)
+    )]
     pub min_tps: Option<f64>,
     #[serde(default, deserialize_with = "thresholds::tests")]
+    #[schemars(description = "JUnit: the fewest tests run that pass", extend("default" = 1))]
     pub min_tests: Option<u64>,
     /// The revision the evidence was taken on.
     pub commit: Option<String>,
@@ -145,14 +183,19 @@ pub struct Evidence {
     pub by: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Monitoring {
     #[serde(default)]
+    #[schemars(description = "Dashboards watched after the deploy; a GO needs at least one")]
     pub dashboards: Vec<String>,
     #[serde(default)]
+    #[schemars(description = "Alerts that fire if the deploy goes wrong")]
     pub alerts: Vec<String>,
     #[serde(default, deserialize_with = "watch_minutes")]
+    #[schemars(
+        description = "How long someone watches after the deploy, in minutes [default: 0]; at least the policy's min_watch_minutes for a GO"
+    )]
     pub watch_minutes: Option<u64>,
 }
 
@@ -160,22 +203,33 @@ fn watch_minutes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Erro
     int_in(d, "watch_minutes", 0, i64::MAX).map(|i| Some(i as u64))
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contacts {
     #[serde(default)]
+    #[schemars(
+        description = "People reachable through the deploy and the weekend after it; at least the policy's min_on_call, and someone besides the deployer"
+    )]
     pub on_call: Vec<String>,
     #[serde(default)]
+    #[schemars(description = "Who to call when the on-call cannot fix it")]
     pub escalation: Vec<String>,
+    #[schemars(description = "Where the release is discussed, e.g. \"#release\"")]
     pub channel: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Override {
+    #[schemars(schema_with = "crate::schema::rule_id")]
     pub rule: Spanned<String>,
+    #[schemars(description = "Why the risk is accepted; an override without one is invalid")]
     pub reason: Option<String>,
+    #[schemars(
+        description = "Who accepts the risk; not the deployer, and an override without one is invalid"
+    )]
     pub approved_by: Option<String>,
+    #[schemars(description = "After this the override is invalid")]
     pub expires_at: Option<Timestamp>,
 }
 

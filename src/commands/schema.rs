@@ -1,0 +1,16 @@
+//! `relcheck schema`: the JSON Schema of the manifest or the checklist template, for editors
+//! and for validating the files in other tools.
+
+use super::Outcome;
+use crate::cli::SchemaFile;
+use relcheck::error::InputError;
+use relcheck::schema::{self, Which};
+
+pub fn run(file: SchemaFile) -> Result<Outcome, InputError> {
+    let which = match file {
+        SchemaFile::Manifest => Which::Manifest,
+        SchemaFile::Checklist => Which::Checklist,
+    };
+    print!("{}", schema::to_json(which));
+    Ok(Outcome::Done)
+}
