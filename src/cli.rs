@@ -61,6 +61,12 @@ pub enum CheckFormat {
     Markdown,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignoffFormat {
+    Markdown,
+    Slack,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Judge the release without asking anything: GO or NO-GO, for CI and Makefiles
@@ -77,6 +83,36 @@ pub enum Command {
         after_help = "Example:\n  relcheck risk -m release.toml\n\nExit codes: 0 shown · 2 input or usage error"
     )]
     Risk,
+    /// Walk through the checklist interactively, judge, and sign off on GO
+    #[command(
+        after_help = "Shows the risk matrix, asks each applicable checklist item not yet answered (saving every\nanswer at once to the answers file), judges like check, and on GO asks to sign off.\nWithout a terminal (or with CI set, or --non-interactive) it asks nothing and judges like\ncheck, listing on stderr the items that still need an answer.\n\nExample:\n  relcheck go -m release.toml\n\nExit codes: 0 GO and signed off · 1 NO-GO, or sign-off declined · 2 input or usage error · 130 interrupted"
+    )]
+    Go {
+        /// Ask every item again, with the earlier answers as defaults
+        #[arg(long)]
+        reset: bool,
+        /// Ask nothing, even on a terminal
+        #[arg(long)]
+        non_interactive: bool,
+        /// Who answers [default: the release's deployer]
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
+        /// Where to write the sign-off [default: signoffs/<deploy date>-<name>.md beside the manifest]
+        #[arg(short, long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+    /// Write the sign-off for the team channel (also for a NO-GO, which it says)
+    #[command(
+        after_help = "Example:\n  relcheck signoff --format slack -o signoff.txt\n\nExit codes: 0 GO · 1 NO-GO · 2 input or usage error"
+    )]
+    Signoff {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = SignoffFormat::Markdown)]
+        format: SignoffFormat,
+        /// Write to this file instead of stdout
+        #[arg(short, long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
     /// Write a starter release.toml and checklists/standard.toml (and the schemas they name)
     #[command(
         after_help = "Writes release.toml (or the -m path), checklists/standard.toml beside it, and\n.relcheck/manifest.schema.json and .relcheck/checklist.schema.json for editors.\nNothing is written if any of them exists, unless --force.\n\nExample:\n  relcheck init && relcheck check\n\nExit codes: 0 written · 2 a file exists or cannot be written"

@@ -14,4 +14,6 @@ pub mod report;
 pub mod risk;
 pub mod rules;
 pub mod schema;
+pub mod store;
 pub mod verdict;
+pub mod walk;

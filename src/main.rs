@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod prompt;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -14,6 +15,21 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { format } => commands::check::run(g, format),
         Command::Risk => commands::risk::run(g),
+        Command::Go {
+            reset,
+            non_interactive,
+            by,
+            out,
+        } => commands::go::run(
+            g,
+            &commands::go::Args {
+                reset,
+                non_interactive,
+                by,
+                out,
+            },
+        ),
+        Command::Signoff { format, out } => commands::signoff::run(g, format, out.as_deref()),
         Command::Init { force } => commands::init::run(g, force),
         Command::Schema { file } => commands::schema::run(file),
         Command::Completions { shell } => commands::completions::completions(shell),
@@ -22,6 +38,7 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Go | Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::NoGo) => ExitCode::from(1),
+        Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)

@@ -2,9 +2,11 @@
 
 pub mod check;
 pub mod completions;
+pub mod go;
 pub mod init;
 pub mod risk;
 pub mod schema;
+pub mod signoff;
 
 use crate::cli::{ColorChoice, Global};
 use chrono::{DateTime, FixedOffset};
@@ -20,6 +22,8 @@ pub enum Outcome {
     Go,
     NoGo,
     Done,
+    /// Ctrl-C or Esc at a prompt: exit 130.
+    Interrupted,
 }
 
 impl From<relcheck::verdict::Verdict> for Outcome {
@@ -78,6 +82,18 @@ pub fn color(g: &Global) -> bool {
             } else {
                 std::io::stdout().is_terminal()
             }
+        }
+    }
+}
+
+/// Whether the terminal on stderr (prompts) gets colour.
+pub fn color_stderr(g: &Global) -> bool {
+    match g.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
         }
     }
 }

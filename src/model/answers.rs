@@ -15,6 +15,10 @@ struct RawAnswers {
     meta: Meta,
     #[serde(default)]
     answers: BTreeMap<String, RawAnswer>,
+    /// Answers set aside by `relcheck go` (after `--reset`, or given for an older manifest):
+    /// no longer counted, only offered as defaults when the item is asked again.
+    #[serde(default)]
+    previous: BTreeMap<String, toml::Table>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
@@ -65,6 +69,8 @@ pub struct Answers {
     pub given: BTreeMap<String, Answer>,
     /// Ids answered that the template does not have.
     pub unknown: Vec<String>,
+    /// Earlier answers set aside, by item id: defaults when the item is asked again.
+    pub previous: BTreeMap<String, Value>,
 }
 
 impl Answers {
@@ -74,6 +80,16 @@ impl Answers {
             meta: raw.meta,
             ..Answers::default()
         };
+        for (id, table) in raw.previous {
+            let value = match (template.item(&id).map(|i| i.kind), table.get("value")) {
+                (Some(ItemKind::Confirm), Some(toml::Value::Boolean(b))) => Value::Bool(*b),
+                (Some(ItemKind::Text | ItemKind::Choice), Some(toml::Value::String(s))) => {
+                    Value::Text(s.clone())
+                }
+                _ => continue,
+            };
+            out.previous.insert(id, value);
+        }
         for (id, a) in raw.answers {
             let Some(item) = template.item(&id) else {
                 out.unknown.push(id);
@@ -115,6 +131,103 @@ impl Answers {
     }
 }
 
+impl Answers {
+    /// The answer given for `id`, or the one set aside for it: what to offer as the default.
+    pub fn default_for(&self, id: &str) -> Option<&Value> {
+        self.given
+            .get(id)
+            .map(|a| &a.value)
+            .or_else(|| self.previous.get(id))
+    }
+
+    /// Whether the answers were given for the manifest whose sha256 is `sha` (answers
+    /// without a recorded manifest count as current).
+    pub fn current_for(&self, sha: &str) -> bool {
+        self.meta
+            .manifest_sha256
+            .as_deref()
+            .is_none_or(|m| m.trim().eq_ignore_ascii_case(sha))
+    }
+}
+
+/// Edits of the answers file as `relcheck go` makes them. They work on the file's TOML as a
+/// whole, so whatever else it holds (answers to items of another template) is kept.
+pub mod edit {
+    use super::Value;
+    use crate::model::values::Timestamp;
+
+    fn table(existing: Option<&str>) -> Result<toml::Table, String> {
+        match existing {
+            None => Ok(toml::Table::new()),
+            Some(text) => text
+                .parse::<toml::Table>()
+                .map_err(|e| e.message().to_string()),
+        }
+    }
+
+    fn sub<'a>(t: &'a mut toml::Table, key: &str) -> &'a mut toml::Table {
+        let entry = t
+            .entry(key)
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !entry.is_table() {
+            *entry = toml::Value::Table(toml::Table::new());
+        }
+        entry.as_table_mut().expect("just made a table")
+    }
+
+    const HEADER: &str = "# Checklist answers, written by relcheck go after every answer.\n\n";
+
+    fn render(t: &toml::Table) -> String {
+        format!("{HEADER}{}", toml::to_string(t).unwrap_or_default())
+    }
+
+    /// Records one answer for the manifest whose sha256 is `manifest_sha256`.
+    pub fn record(
+        existing: Option<&str>,
+        id: &str,
+        value: &Value,
+        by: &str,
+        at: Timestamp,
+        manifest_sha256: &str,
+    ) -> Result<String, String> {
+        let mut t = table(existing)?;
+        sub(&mut t, "meta").insert("manifest_sha256".into(), manifest_sha256.into());
+        let mut answer = toml::Table::new();
+        answer.insert(
+            "value".into(),
+            match value {
+                Value::Bool(b) => toml::Value::Boolean(*b),
+                Value::Text(s) => toml::Value::String(s.clone()),
+            },
+        );
+        answer.insert("by".into(), by.into());
+        answer.insert("at".into(), at.to_string().into());
+        sub(&mut t, "answers").insert(id.into(), toml::Value::Table(answer));
+        if let Some(prev) = t.get_mut("previous").and_then(|p| p.as_table_mut()) {
+            prev.remove(id);
+            if prev.is_empty() {
+                t.remove("previous");
+            }
+        }
+        Ok(render(&t))
+    }
+
+    /// Sets every answer aside (to be asked again, with it as the default) and marks the file
+    /// as belonging to the manifest whose sha256 is `manifest_sha256`.
+    pub fn set_aside(existing: Option<&str>, manifest_sha256: &str) -> Result<String, String> {
+        let mut t = table(existing)?;
+        let answers = t.remove("answers");
+        if let Some(toml::Value::Table(answers)) = answers {
+            let prev = sub(&mut t, "previous");
+            for (id, a) in answers {
+                prev.insert(id, a);
+            }
+        }
+        sub(&mut t, "meta").insert("manifest_sha256".into(), manifest_sha256.into());
+        Ok(render(&t))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +257,49 @@ mod tests {
         let e =
             Answers::parse("a.toml", "[answers.a]\nvalue = \"yes\"\n", &template()).unwrap_err();
         assert_eq!(e.position, Some((2, 9)));
+    }
+
+    #[test]
+    fn recording_an_answer_keeps_everything_else_in_the_file() {
+        let at = Timestamp::parse("2026-11-27T22:40:00+09:00").unwrap();
+        let first = edit::record(
+            Some("[answers.zz]\nvalue = 1\n"),
+            "a",
+            &Value::Bool(true),
+            "jiyoon",
+            at,
+            "abc",
+        )
+        .unwrap();
+        let second = edit::record(
+            Some(&first),
+            "b",
+            &Value::Text("minho".into()),
+            "jiyoon",
+            at,
+            "abc",
+        )
+        .unwrap();
+        let a = Answers::parse("a.toml", &second, &template()).unwrap();
+        assert_eq!(a.given["a"].value, Value::Bool(true));
+        assert_eq!(a.given["b"].by.as_deref(), Some("jiyoon"));
+        assert_eq!(a.given["b"].at, Some(at));
+        assert_eq!(a.unknown, vec!["zz".to_string()]);
+        assert!(a.current_for("ABC") && !a.current_for("abd"));
+    }
+
+    #[test]
+    fn answers_set_aside_are_defaults_but_no_longer_answers() {
+        let at = Timestamp::parse("2026-11-27T22:40:00+09:00").unwrap();
+        let old = edit::record(None, "a", &Value::Bool(true), "jiyoon", at, "old").unwrap();
+        let aside = edit::set_aside(Some(&old), "new").unwrap();
+        let a = Answers::parse("a.toml", &aside, &template()).unwrap();
+        assert!(a.given.is_empty());
+        assert_eq!(a.default_for("a"), Some(&Value::Bool(true)));
+        assert!(a.current_for("new"));
+        let again =
+            edit::record(Some(&aside), "a", &Value::Bool(false), "jiyoon", at, "new").unwrap();
+        assert!(!again.contains("[previous"), "{again}");
     }
 
     #[test]

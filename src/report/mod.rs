@@ -5,6 +5,7 @@
 pub mod escape;
 pub mod json;
 pub mod markdown;
+pub mod slack;
 pub mod text;
 
 use crate::evidence::Verified;

@@ -114,7 +114,7 @@ fn severity_cell(s: Severity, color: bool) -> Cell {
 pub fn matrix(r: &Report, color: bool) -> String {
     let grid = matrix_cells(&r.changes);
     let mut table = table(color);
-    let mut head = vec![Cell::new("impact \\ likelihood")];
+    let mut head = vec![Cell::new("i \\ l")];
     head.extend((1..=10).map(|l| Cell::new(l).set_alignment(CellAlignment::Center)));
     table.set_header(head);
     for impact in (1..=10usize).rev() {
@@ -140,7 +140,7 @@ pub fn matrix(r: &Report, color: bool) -> String {
         }
         table.add_row(row);
     }
-    format!("Risk matrix (score = impact × likelihood)\n{table}\n")
+    format!("Risk matrix: impact (rows) × likelihood (columns) = score\n{table}\n")
 }
 
 pub fn ranked(r: &Report, color: bool) -> String {

@@ -1,0 +1,239 @@
+//! The terminal: the only module that touches dialoguer, console and the Ctrl-C handler.
+//! Prompts go to stderr, so stdout stays clean for reports.
+
+use console::{Key, Style, Term};
+use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
+use dialoguer::{Confirm, Select};
+use relcheck::model::answers::Value;
+use relcheck::model::checklist::ItemKind;
+use relcheck::walk::{Prompter, Question};
+use std::io::{self, IsTerminal};
+
+pub struct Terminal {
+    term: Term,
+    theme: Box<dyn Theme>,
+    color: bool,
+}
+
+/// Whether `go` may ask questions: both ends are a terminal and no CI says otherwise.
+pub fn interactive() -> bool {
+    let ci = std::env::var("CI")
+        .is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"));
+    !ci && io::stdin().is_terminal() && io::stderr().is_terminal()
+}
+
+/// Ctrl-C outside a prompt: show the cursor again and exit 130. Every answer given so far is
+/// already on disk (each is written atomically the moment it is given).
+pub fn exit_on_interrupt(answers: &std::path::Path) {
+    let note = format!(
+        "interrupted: every answer given is saved in {}; run relcheck go again to continue",
+        answers.display()
+    );
+    let _ = ctrlc::set_handler(move || {
+        let term = Term::stderr();
+        let _ = term.show_cursor();
+        let _ = term.write_line("");
+        let _ = term.write_line(&note);
+        std::process::exit(130);
+    });
+}
+
+impl Terminal {
+    pub fn new(color: bool) -> Terminal {
+        let theme: Box<dyn Theme> = if color {
+            Box::new(ColorfulTheme::default())
+        } else {
+            Box::new(SimpleTheme)
+        };
+        Terminal {
+            term: Term::stderr(),
+            theme,
+            color,
+        }
+    }
+
+    pub fn say(&self, text: &str) {
+        let _ = self.term.write_str(text);
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        Style::new()
+            .bold()
+            .force_styling(self.color)
+            .apply_to(text)
+            .to_string()
+    }
+
+    /// Puts the terminal back the way it was: cursor shown. (console restores the line
+    /// discipline itself after every key it reads.)
+    pub fn restore(&self) {
+        let _ = self.term.show_cursor();
+    }
+
+    /// A yes/no question; `None` when cancelled.
+    pub fn confirm(&self, prompt: &str, default: Option<bool>) -> io::Result<Option<bool>> {
+        let mut c = Confirm::with_theme(&*self.theme).with_prompt(prompt);
+        if let Some(d) = default {
+            c = c.default(d);
+        }
+        self.cancellable(c.interact_on_opt(&self.term))
+    }
+
+    fn select(
+        &self,
+        prompt: &str,
+        choices: &[String],
+        default: Option<usize>,
+    ) -> io::Result<Option<usize>> {
+        let s = Select::with_theme(&*self.theme)
+            .with_prompt(prompt)
+            .items(choices)
+            .default(default.unwrap_or(0));
+        self.cancellable(s.interact_on_opt(&self.term))
+    }
+
+    /// A line of text; Enter on an empty line takes the default; Esc cancels. A required
+    /// item is asked until it gets a non-blank answer.
+    fn text(
+        &self,
+        prompt: &str,
+        default: Option<&str>,
+        required: bool,
+    ) -> io::Result<Option<String>> {
+        loop {
+            let shown = match default {
+                Some(d) => format!("{prompt} [{d}]: "),
+                None => format!("{prompt}: "),
+            };
+            self.term.write_str(&shown)?;
+            let mut line = String::new();
+            loop {
+                let key = match self.term.read_key() {
+                    Ok(k) => k,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                        self.term.write_line("")?;
+                        return Ok(None);
+                    }
+                    Err(e) => return Err(e),
+                };
+                match key {
+                    Key::Enter => break,
+                    Key::Escape => {
+                        self.term.write_line("")?;
+                        return Ok(None);
+                    }
+                    Key::Backspace if line.pop().is_some() => self.term.clear_chars(1)?,
+                    Key::Char(c) if !c.is_control() => {
+                        line.push(c);
+                        self.term.write_str(&c.to_string())?;
+                    }
+                    _ => {}
+                }
+            }
+            self.term.write_line("")?;
+            let answer = if line.trim().is_empty() {
+                default.unwrap_or_default().to_string()
+            } else {
+                line
+            };
+            if !required || !answer.trim().is_empty() {
+                return Ok(Some(answer));
+            }
+            self.term.write_line("  (an answer is required)")?;
+        }
+    }
+
+    fn cancellable<T>(&self, r: dialoguer::Result<Option<T>>) -> io::Result<Option<T>> {
+        match r {
+            Ok(v) => {
+                if v.is_none() {
+                    self.restore();
+                }
+                Ok(v)
+            }
+            Err(dialoguer::Error::IO(e)) if e.kind() == io::ErrorKind::Interrupted => {
+                self.restore();
+                let _ = self.term.write_line("");
+                Ok(None)
+            }
+            Err(dialoguer::Error::IO(e)) => {
+                self.restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Prompter for Terminal {
+    fn ask(&mut self, q: &Question) -> io::Result<Option<Value>> {
+        if q.opens_section {
+            self.say(&format!("\n{}\n", self.bold(&q.item.section)));
+        }
+        // The question goes on its own wrapped lines; the widget keeps a one-line prompt, so
+        // its redraws never have to clear a wrapped line.
+        let optional = if q.item.required { "" } else { " (optional)" };
+        let progress = format!("[{}/{}] ", q.index, q.total);
+        let question = format!(
+            "{}{optional}",
+            relcheck::report::escape::terminal(&q.item.prompt)
+        );
+        let width = usize::from(self.term.size().1).clamp(40, 100);
+        self.say(&wrap(&progress, &question, width));
+        Ok(match q.item.kind {
+            ItemKind::Confirm => {
+                let default = match q.default {
+                    Some(Value::Bool(b)) => Some(b),
+                    _ => None,
+                };
+                self.confirm("answer", default)?.map(Value::Bool)
+            }
+            ItemKind::Text => {
+                let default = match &q.default {
+                    Some(Value::Text(t)) => Some(t.as_str()),
+                    _ => None,
+                };
+                self.text("answer", default, q.item.required)?
+                    .map(Value::Text)
+            }
+            ItemKind::Choice => {
+                let default = match &q.default {
+                    Some(Value::Text(t)) => q.item.choices.iter().position(|c| c == t),
+                    _ => None,
+                };
+                self.select("choose", &q.item.choices, default)?
+                    .map(|i| Value::Text(q.item.choices[i].clone()))
+            }
+        })
+    }
+}
+
+/// `lead` then `text` word-wrapped to `width`, continuation lines indented under the text.
+fn wrap(lead: &str, text: &str, width: usize) -> String {
+    let indent = " ".repeat(console::measure_text_width(lead));
+    let mut out = String::from(lead);
+    let mut col = indent.len();
+    for word in text.split_whitespace() {
+        let w = console::measure_text_width(word);
+        if col > indent.len() && col + 1 + w > width {
+            out.push('\n');
+            out.push_str(&indent);
+            col = indent.len();
+        } else if col > indent.len() {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += w;
+    }
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn questions_wrap_under_their_progress_count() {
+        let s = super::wrap("[1/9] ", "one two three four", 16);
+        assert_eq!(s, "[1/9] one two\n      three four\n");
+    }
+}

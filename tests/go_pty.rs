@@ -1,0 +1,214 @@
+//! `relcheck go` in a real pseudo-terminal: answering every prompt, a kill -9 in the middle
+//! and a resume, Ctrl-C, and no terminal at all.
+
+use expectrl::session::OsSession as Session;
+use expectrl::{ControlCode, Eof, Expect};
+use nix::sys::signal::Signal;
+use nix::sys::wait::WaitStatus;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+const NOW: &str = "2026-11-25T13:30:00+09:00";
+
+fn story() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/story");
+    std::fs::copy(src.join("wednesday.toml"), dir.path().join("release.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("evidence")).unwrap();
+    std::fs::copy(
+        src.join("evidence/api-timeout-staging-rerun.jtl"),
+        dir.path().join("evidence/api-timeout-staging-rerun.jtl"),
+    )
+    .unwrap();
+    dir
+}
+
+fn go(dir: &Path, extra: &[&str]) -> Session {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_relcheck"));
+    cmd.current_dir(dir)
+        .args(["go", "--now", NOW])
+        .args(extra)
+        .env_remove("CI")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut s = Session::spawn(cmd).unwrap();
+    s.get_process_mut().set_window_size(80, 40).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s
+}
+
+fn exit_code(s: &Session) -> i32 {
+    match s.get_process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("relcheck did not exit normally: {other:?}"),
+    }
+}
+
+/// Answers the question numbered `n` (the text before the widget is `[n/total]`): `y` or `n`
+/// answers a confirm at once, Enter picks the highlighted choice, anything else is typed as
+/// text and ended with Enter.
+fn answer(s: &mut Session, n: usize, total: usize, keys: &str) {
+    s.expect(format!("[{n}/{total}]")).unwrap();
+    answer_shown(s, keys);
+}
+
+/// Answers the question already on screen.
+fn answer_shown(s: &mut Session, keys: &str) {
+    match keys {
+        "y" | "n" => {
+            s.expect("answer").unwrap();
+            s.send(keys).unwrap();
+        }
+        "\r" => {
+            s.expect("choose").unwrap();
+            s.send(keys).unwrap();
+        }
+        text => {
+            s.expect("answer").unwrap();
+            s.send(text).unwrap();
+            s.send("\r").unwrap();
+        }
+    }
+}
+
+/// The standard checklist for the (critical) story release: 10 items, in section order.
+const SCRIPT: [&str; 10] = ["y", "seojun", "\r", "y", "minho", "y", "y", "y", "y", "y"];
+
+fn answers(dir: &Path) -> toml::Table {
+    std::fs::read_to_string(dir.join("release.answers.toml"))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn answering_every_prompt_reaches_a_written_signoff() {
+    let dir = story();
+    let mut s = go(dir.path(), &[]);
+    for (i, keys) in SCRIPT.iter().enumerate() {
+        answer(&mut s, i + 1, 10, keys);
+    }
+    s.expect("GO").unwrap();
+    s.expect("Sign off as jiyoon?").unwrap();
+    s.send("y").unwrap();
+    s.expect("signoffs/2026-11-25-2026-11-25-release.md")
+        .unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 0);
+    let signoff =
+        std::fs::read_to_string(dir.path().join("signoffs/2026-11-25-2026-11-25-release.md"))
+            .unwrap();
+    assert!(
+        signoff.contains("GO") && signoff.contains("Signed off by | jiyoon"),
+        "{signoff}"
+    );
+    assert_eq!(answers(dir.path())["answers"].as_table().unwrap().len(), 10);
+}
+
+#[test]
+fn a_kill_mid_walk_loses_nothing_and_the_resume_asks_nothing_twice() {
+    let dir = story();
+    let mut s = go(dir.path(), &[]);
+    for (i, keys) in SCRIPT.iter().take(3).enumerate() {
+        answer(&mut s, i + 1, 10, keys);
+    }
+    // The fourth question is on screen: the third answer has been written.
+    s.expect("[4/10]").unwrap();
+    s.get_process_mut().kill(Signal::SIGKILL).unwrap();
+    let _ = s.get_process().wait();
+    let saved = answers(dir.path());
+    let given = saved["answers"].as_table().unwrap();
+    assert_eq!(given.len(), 3, "{saved}");
+    assert_eq!(given["rollback.owner"]["value"].as_str(), Some("seojun"));
+    assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .ends_with(".tmp")));
+
+    let mut s = go(dir.path(), &[]);
+    // Resumes at the fourth item, now 1 of 7.
+    s.expect("[1/7] Are the dashboards open").unwrap();
+    answer_shown(&mut s, SCRIPT[3]);
+    for (i, keys) in SCRIPT.iter().skip(4).enumerate() {
+        answer(&mut s, i + 2, 7, keys);
+    }
+    s.expect("Sign off as jiyoon?").unwrap();
+    s.send("n").unwrap();
+    s.expect("nothing written").unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 1);
+    assert!(!dir.path().join("signoffs").exists());
+}
+
+#[test]
+fn ctrl_c_at_a_prompt_exits_130_with_the_cursor_shown_and_answers_kept() {
+    let dir = story();
+    let mut s = go(dir.path(), &[]);
+    answer(&mut s, 1, 10, "y");
+    answer(&mut s, 2, 10, "seojun");
+    // A selection list hides the cursor while it is open.
+    s.expect("[3/10]").unwrap();
+    s.expect("choose").unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    let rest = s.expect(Eof).unwrap();
+    let tail = String::from_utf8_lossy(rest.as_bytes()).into_owned();
+    assert!(
+        tail.contains("\u{1b}[?25h"),
+        "the cursor is not shown again: {tail:?}"
+    );
+    // Whether the key arrives as a key in raw mode or as SIGINT between reads, it says so.
+    assert!(tail.contains("interrupted:") && tail.contains("saved in"), "{tail:?}");
+    assert_eq!(exit_code(&s), 130);
+    assert_eq!(answers(dir.path())["answers"].as_table().unwrap().len(), 2);
+}
+
+#[test]
+fn esc_at_a_confirm_exits_130() {
+    let dir = story();
+    let mut s = go(dir.path(), &[]);
+    s.expect("[1/10]").unwrap();
+    s.expect("answer").unwrap();
+    s.send("\u{1b}").unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 130);
+}
+
+#[test]
+fn without_a_terminal_go_asks_nothing_and_says_no_go() {
+    let dir = story();
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_relcheck"))
+        .current_dir(dir.path())
+        .args(["go", "--now", NOW])
+        .env_remove("CI")
+        .write_stdin("y\ny\ny\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stdout.contains("[1/10]") && !stderr.contains("[1/10]"));
+    assert!(stderr.contains("rollback.plan (unanswered)"), "{stderr}");
+    assert!(stdout.contains("NO-GO"));
+    assert!(
+        !dir.path().join("release.answers.toml").exists(),
+        "echo y must never count as an answer"
+    );
+}
+
+#[test]
+fn ci_set_means_no_questions_even_on_a_terminal() {
+    let dir = story();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_relcheck"));
+    cmd.current_dir(dir.path())
+        .args(["go", "--now", NOW])
+        .env("CI", "true")
+        .env("NO_COLOR", "1");
+    let mut s = Session::spawn(cmd).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    let all = s.expect(Eof).unwrap();
+    assert!(!String::from_utf8_lossy(all.as_bytes()).contains("[1/10]"));
+    assert_eq!(exit_code(&s), 1);
+}
