@@ -59,6 +59,28 @@ pub fn span(d: std::time::Duration) -> String {
     parts.join(" ")
 }
 
+/// `lead` then `text` word-wrapped to `width`, continuation lines indented under the text.
+pub fn wrap(lead: &str, text: &str, width: usize) -> String {
+    let indent = " ".repeat(console::measure_text_width(lead));
+    let mut out = String::from(lead);
+    let mut col = indent.len();
+    for word in text.split_whitespace() {
+        let w = console::measure_text_width(word);
+        if col > indent.len() && col + 1 + w > width {
+            out.push('\n');
+            out.push_str(&indent);
+            col = indent.len();
+        } else if col > indent.len() {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += w;
+    }
+    out.push('\n');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +99,14 @@ mod tests {
         assert_eq!(span(std::time::Duration::from_secs(86_400)), "1d");
         assert_eq!(span(std::time::Duration::from_secs(5_400)), "1h 30m");
         assert_eq!(duration(chrono::Duration::seconds(-61)), "-1m 1s");
+    }
+
+    #[test]
+    fn text_wraps_under_its_lead() {
+        assert_eq!(
+            wrap("[1/9] ", "one two three four", 16),
+            "[1/9] one two\n      three four\n"
+        );
     }
 
     #[test]

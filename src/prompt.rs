@@ -52,6 +52,11 @@ impl Terminal {
         }
     }
 
+    /// The terminal's width for wrapped text, kept readable on very wide terminals.
+    pub fn width(&self) -> usize {
+        usize::from(self.term.size().1).clamp(40, 100)
+    }
+
     pub fn say(&self, text: &str) {
         let _ = self.term.write_str(text);
     }
@@ -177,8 +182,8 @@ impl Prompter for Terminal {
             "{}{optional}",
             relcheck::report::escape::terminal(&q.item.prompt)
         );
-        let width = usize::from(self.term.size().1).clamp(40, 100);
-        self.say(&wrap(&progress, &question, width));
+        let width = self.width();
+        self.say(&relcheck::fmt::wrap(&progress, &question, width));
         Ok(match q.item.kind {
             ItemKind::Confirm => {
                 let default = match q.default {
@@ -204,36 +209,5 @@ impl Prompter for Terminal {
                     .map(|i| Value::Text(q.item.choices[i].clone()))
             }
         })
-    }
-}
-
-/// `lead` then `text` word-wrapped to `width`, continuation lines indented under the text.
-fn wrap(lead: &str, text: &str, width: usize) -> String {
-    let indent = " ".repeat(console::measure_text_width(lead));
-    let mut out = String::from(lead);
-    let mut col = indent.len();
-    for word in text.split_whitespace() {
-        let w = console::measure_text_width(word);
-        if col > indent.len() && col + 1 + w > width {
-            out.push('\n');
-            out.push_str(&indent);
-            col = indent.len();
-        } else if col > indent.len() {
-            out.push(' ');
-            col += 1;
-        }
-        out.push_str(word);
-        col += w;
-    }
-    out.push('\n');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn questions_wrap_under_their_progress_count() {
-        let s = super::wrap("[1/9] ", "one two three four", 16);
-        assert_eq!(s, "[1/9] one two\n      three four\n");
     }
 }

@@ -73,7 +73,11 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
     let report = relcheck::judge::judge(&inputs, now);
     super::step_summary(&report)?;
     prompter.say("\n");
-    prompter.say(&findings_and_verdict(&report, super::color_stderr(g)));
+    prompter.say(&findings_and_verdict(
+        &report,
+        super::color_stderr(g),
+        prompter.width(),
+    ));
     if report.verdict == Verdict::NoGo {
         return Ok(Outcome::NoGo);
     }
@@ -145,16 +149,17 @@ fn judge_only(
     Ok(report.verdict.into())
 }
 
-fn findings_and_verdict(r: &Report, color: bool) -> String {
+fn findings_and_verdict(r: &Report, color: bool, width: usize) -> String {
+    use relcheck::fmt::wrap;
+    use relcheck::report::escape::terminal as t;
     let mut s = String::new();
     for f in r.findings.iter().filter(|f| f.level == Level::Block) {
-        s += &format!(
-            "BLOCK {} [{}]: {}\n    hint: {}\n",
-            f.rule,
-            relcheck::report::escape::terminal(&f.subject),
-            relcheck::report::escape::terminal(&f.message),
-            relcheck::report::escape::terminal(&f.hint)
+        s += &wrap(
+            &format!("BLOCK {} [{}]: ", f.rule, t(&f.subject)),
+            &t(&f.message),
+            width,
         );
+        s += &wrap("    hint: ", &t(&f.hint), width);
     }
     let warns = r.warnings().count();
     let line = match r.verdict {
