@@ -160,7 +160,10 @@ fn ctrl_c_at_a_prompt_exits_130_with_the_cursor_shown_and_answers_kept() {
         "the cursor is not shown again: {tail:?}"
     );
     // Whether the key arrives as a key in raw mode or as SIGINT between reads, it says so.
-    assert!(tail.contains("interrupted:") && tail.contains("saved in"), "{tail:?}");
+    assert!(
+        tail.contains("interrupted:") && tail.contains("saved in"),
+        "{tail:?}"
+    );
     assert_eq!(exit_code(&s), 130);
     assert_eq!(answers(dir.path())["answers"].as_table().unwrap().len(), 2);
 }

@@ -91,6 +91,13 @@ pub struct Verified {
     pub by: Option<String>,
 }
 
+impl Verified {
+    /// Where the evidence can be found: its path, or an attestation's url.
+    pub fn source(&self) -> &str {
+        self.path.as_deref().or(self.url.as_deref()).unwrap_or("-")
+    }
+}
+
 /// Everything verification needs besides the evidence itself.
 pub struct Context<'a> {
     /// The manifest's folder; evidence paths resolve against it.

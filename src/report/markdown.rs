@@ -176,7 +176,7 @@ fn evidence(r: &Report) -> String {
             e(&ev.change),
             ev.kind,
             e(&ev.env),
-            e(ev.path.as_deref().or(ev.url.as_deref()).unwrap_or("-")),
+            e(ev.source()),
             result,
             e(&super::text::figures(&ev.figures)),
             e(ev.recorded_at.as_deref().unwrap_or("-")),

@@ -117,13 +117,12 @@ impl Render for Slack {
                     e(&ev.change),
                     ev.kind,
                     e(&ev.env),
-                    code(ev.path.as_deref().or(ev.url.as_deref()).unwrap_or("-")),
+                    code(ev.source()),
                     result,
                     e(&super::text::figures(&ev.figures)),
-                    ev.sha256.as_deref().map_or(String::new(), |h| format!(
-                        " — sha256 `{}`",
-                        &h[..h.len().min(12)]
-                    ))
+                    ev.sha256
+                        .as_deref()
+                        .map_or(String::new(), |h| format!(" — sha256 `{h}`"))
                 );
             }
         }

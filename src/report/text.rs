@@ -191,7 +191,7 @@ fn evidence(r: &Report, color: bool) -> String {
             Cell::new(t(&e.change)),
             Cell::new(e.kind),
             Cell::new(t(&e.env)),
-            Cell::new(t(e.path.as_deref().or(e.url.as_deref()).unwrap_or("-"))),
+            Cell::new(t(e.source())),
             result,
             Cell::new(figures(&e.figures)),
         ]);
