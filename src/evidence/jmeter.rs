@@ -22,23 +22,7 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
         .byte_headers()
         .map_err(|e| format!("not a JTL: cannot read the header row: {e}"))?
         .clone();
-    let col = |name: &str| {
-        headers.iter().position(|h| {
-            strip_bom(h)
-                .trim_ascii()
-                .eq_ignore_ascii_case(name.as_bytes())
-        })
-    };
-    let header_names = || String::from_utf8_lossy(headers.as_slice()).into_owned();
-    if headers.is_empty() {
-        return Err("not a JTL: the file is empty (no header row)".into());
-    }
-    let (Some(ts), Some(el), Some(ok)) = (col("timeStamp"), col("elapsed"), col("success")) else {
-        return Err(format!(
-            "not a JTL: the header row needs timeStamp, elapsed and success columns, found {}",
-            truncate(&header_names(), 120)
-        ));
-    };
+    let Columns { ts, el, ok, .. } = columns(&headers)?;
     let mut stats = Stats::default();
     let mut record = csv::ByteRecord::new();
     loop {
@@ -53,22 +37,78 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
         }
         let field = |i: usize| record.get(i).map(|f| f.trim_ascii());
         let (Some(t), Some(e), Some(s)) = (field(ts), field(el), field(ok)) else {
-            return Err(format!(
-                "malformed JTL: line {line} has {} fields, fewer than the header",
-                record.len()
-            ));
+            return Err(RowProblem::Short(record.len()).message(line));
         };
-        let t: i64 = parse_int(t).ok_or_else(|| {
-            format!("malformed JTL: line {line}: timeStamp is not milliseconds since the epoch")
-        })?;
+        let t: i64 = parse_int(t).ok_or_else(|| RowProblem::Stamp.message(line))?;
         let e: u64 = parse_int(e)
             .and_then(|e| u64::try_from(e).ok())
-            .ok_or_else(|| {
-                format!("malformed JTL: line {line}: elapsed is not whole milliseconds")
-            })?;
+            .ok_or_else(|| RowProblem::Elapsed.message(line))?;
         stats.add(t, e, s == b"true");
     }
     Ok(stats.reading())
+}
+
+/// Where the three columns relcheck reads sit in a JTL's rows (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns {
+    pub ts: usize,
+    pub el: usize,
+    pub ok: usize,
+    /// How many fields a row needs to reach all three.
+    pub need: usize,
+}
+
+/// Finds the columns by name in the header row, or says why the file is not a JTL.
+pub fn columns(headers: &csv::ByteRecord) -> Result<Columns, String> {
+    let col = |name: &str| {
+        headers.iter().position(|h| {
+            strip_bom(h)
+                .trim_ascii()
+                .eq_ignore_ascii_case(name.as_bytes())
+        })
+    };
+    if headers.is_empty() {
+        return Err("not a JTL: the file is empty (no header row)".into());
+    }
+    let (Some(ts), Some(el), Some(ok)) = (col("timeStamp"), col("elapsed"), col("success")) else {
+        let names = String::from_utf8_lossy(headers.as_slice()).into_owned();
+        return Err(format!(
+            "not a JTL: the header row needs timeStamp, elapsed and success columns, found {}",
+            truncate(&names, 120)
+        ));
+    };
+    Ok(Columns {
+        ts,
+        el,
+        ok,
+        need: ts.max(el).max(ok) + 1,
+    })
+}
+
+/// What can be wrong with one row; the same words whichever reader finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowProblem {
+    /// The row has this many fields, too few to reach the three columns.
+    Short(usize),
+    Stamp,
+    Elapsed,
+}
+
+impl RowProblem {
+    /// The reason, for a row the CSV reader places at `line`.
+    pub fn message(self, line: u64) -> String {
+        match self {
+            RowProblem::Short(n) => {
+                format!("malformed JTL: line {line} has {n} fields, fewer than the header")
+            }
+            RowProblem::Stamp => {
+                format!("malformed JTL: line {line}: timeStamp is not milliseconds since the epoch")
+            }
+            RowProblem::Elapsed => {
+                format!("malformed JTL: line {line}: elapsed is not whole milliseconds")
+            }
+        }
+    }
 }
 
 pub fn judge(f: &Figures, t: &Thresholds) -> Vec<String> {
@@ -158,7 +198,11 @@ impl Stats {
 
     pub fn reading(&self) -> Reading {
         let tps = match (self.first_start, self.last_end) {
-            (Some(a), Some(b)) if b > a => Some(self.samples as f64 / ((b - a) as f64 / 1000.0)),
+            // i128: a negative first stamp and a saturated last end are more than i64 apart.
+            (Some(a), Some(b)) if b > a => {
+                let span = i128::from(b) - i128::from(a);
+                Some(self.samples as f64 / (span as f64 / 1000.0))
+            }
             _ => None,
         };
         Reading {

@@ -1,0 +1,394 @@
+//! Reading a JTL in large blocks on two threads, hashing every byte on the way.
+//!
+//! Every byte must go to two sha256 (the evidence's own and the release digest) and through the
+//! parser. Each block is read once into a buffer that both threads see: this thread feeds the
+//! evidence's hash and parses the first part of the block, the helper feeds the digest and
+//! parses the rest. The helper starts after the first line feed past the split point, which is
+//! a record boundary unless that line feed sits inside a quoted field; the first part's parse
+//! ends exactly there when it is, so the helper's result is kept only when it did, and otherwise
+//! the rest is read again here. A record cut by the block's end waits at the front of the
+//! buffer for the next block, so memory stays at about two blocks whatever the file's size.
+
+use super::jmeter::Columns;
+use super::jtl_fast::{self, Acc, Line, Outcome, Scratch};
+use super::Reading;
+use std::io::{self, Read};
+use std::ops::Range;
+use std::sync::{mpsc, Arc};
+
+/// How to read: block size and whether to use a second thread.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Bytes read per block (tests make it tiny to force many splits and carries).
+    pub block: usize,
+    /// Parse and hash on a second thread as well.
+    pub threads: bool,
+    /// Below this many bytes a block's rows are not split between the threads.
+    pub min_split: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            block: 1 << 20,
+            threads: true,
+            min_split: 64 << 10,
+        }
+    }
+}
+
+/// Where the bytes go besides the parser, in file order: `here` on the calling thread, `there`
+/// on the helper.
+pub struct Sinks<'a> {
+    pub here: &'a mut dyn FnMut(&[u8]),
+    pub there: &'a mut (dyn FnMut(&[u8]) + Send),
+    /// Told the bytes read so far after each block.
+    pub progress: &'a mut dyn FnMut(u64),
+}
+
+/// Reads `src` to its end as a JTL. The outer error is a failed read; the inner one says why
+/// the bytes are not a JTL, in the words of [`super::jmeter::read`]. Also returns the bytes read.
+pub fn read<R: Read>(
+    src: R,
+    opts: Options,
+    sinks: Sinks,
+) -> io::Result<(Result<Reading, String>, u64)> {
+    let Sinks {
+        here,
+        there,
+        progress,
+    } = sinks;
+    if !opts.threads {
+        let mut helper = Inline { there, reply: None };
+        return drive(src, opts, here, &mut helper, progress);
+    }
+    std::thread::scope(|scope| {
+        let (job_tx, job_rx) = mpsc::channel::<Job>();
+        let (reply_tx, reply_rx) = mpsc::channel::<Reply>();
+        scope.spawn(move || {
+            for job in job_rx {
+                if reply_tx.send(job.run(there)).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut helper = Threaded {
+            tx: job_tx,
+            rx: reply_rx,
+        };
+        drive(src, opts, here, &mut helper, progress)
+    })
+}
+
+/// The helper's share of one block.
+struct Job {
+    buf: Arc<Vec<u8>>,
+    hash: Range<usize>,
+    parse: Option<Part>,
+}
+
+/// Rows to parse on the helper, into its own totals.
+struct Part {
+    start: usize,
+    end: usize,
+    eof: bool,
+    cols: Columns,
+    acc: Box<Acc>,
+    scratch: Box<Scratch>,
+}
+
+struct Reply {
+    parsed: Option<(Outcome, Box<Acc>, Box<Scratch>)>,
+}
+
+impl Job {
+    fn run(self, there: &mut (dyn FnMut(&[u8]) + Send)) -> Reply {
+        there(&self.buf[self.hash.clone()]);
+        let parsed = self.parse.map(|mut p| {
+            let out = jtl_fast::parse(
+                &self.buf[..p.end],
+                p.start,
+                p.end,
+                p.eof,
+                p.cols,
+                &mut p.acc,
+                &mut p.scratch,
+            );
+            (out, p.acc, p.scratch)
+        });
+        // `self.buf` is dropped here, before the reply, so the reader may reuse the buffer.
+        Reply { parsed }
+    }
+}
+
+trait Helper {
+    fn parallel(&self) -> bool;
+    fn submit(&mut self, job: Job);
+    fn wait(&mut self) -> Reply;
+}
+
+struct Inline<'a> {
+    there: &'a mut (dyn FnMut(&[u8]) + Send),
+    reply: Option<Reply>,
+}
+
+impl Helper for Inline<'_> {
+    fn parallel(&self) -> bool {
+        false
+    }
+    fn submit(&mut self, job: Job) {
+        self.reply = Some(job.run(self.there));
+    }
+    fn wait(&mut self) -> Reply {
+        self.reply.take().expect("a job was submitted")
+    }
+}
+
+struct Threaded {
+    tx: mpsc::Sender<Job>,
+    rx: mpsc::Receiver<Reply>,
+}
+
+impl Helper for Threaded {
+    fn parallel(&self) -> bool {
+        true
+    }
+    fn submit(&mut self, job: Job) {
+        self.tx.send(job).expect("the helper thread is running");
+    }
+    fn wait(&mut self) -> Reply {
+        self.rx.recv().expect("the helper thread answers")
+    }
+}
+
+enum Phase {
+    /// The header row is not complete yet.
+    Header,
+    Rows(Rows),
+    /// The answer is known (a malformed row); the rest is only hashed.
+    Done(Result<Reading, String>),
+}
+
+/// Where the row reading stands between blocks.
+struct Rows {
+    cols: Columns,
+    /// The line the reference reader would give the next record.
+    line: u64,
+    /// Line feeds before the start of the buffer.
+    newlines: u64,
+}
+
+impl Rows {
+    /// Takes one part's outcome, in file order; a malformed row gives the final answer.
+    fn apply(&mut self, out: &Outcome) -> Option<String> {
+        if let Some((at, problem)) = out.problem {
+            let line = match at {
+                Line::Carried => self.line,
+                Line::After(k) => 1 + self.newlines + k,
+            };
+            return Some(problem.message(line));
+        }
+        if let Some(k) = out.last_end {
+            self.line = 1 + self.newlines + k;
+        }
+        self.newlines += out.newlines;
+        None
+    }
+}
+
+fn drive<R: Read>(
+    mut src: R,
+    opts: Options,
+    here: &mut dyn FnMut(&[u8]),
+    helper: &mut dyn Helper,
+    progress: &mut dyn FnMut(u64),
+) -> io::Result<(Result<Reading, String>, u64)> {
+    let block = opts.block.max(1);
+    let mut buf = Arc::new(Vec::new());
+    // Bytes of `buf` that hold data: a record carried from the last block, then the new block.
+    let mut filled = 0usize;
+    // Where the rows not yet read start in `buf`.
+    let mut start = 0usize;
+    let mut total = 0u64;
+    let mut phase = Phase::Header;
+    let mut acc = Acc::default();
+    let mut spare = Some((Box::<Acc>::default(), Box::<Scratch>::default()));
+    let mut scratch = Scratch::default();
+    loop {
+        let b = Arc::get_mut(&mut buf).expect("the helper has given the buffer back");
+        if b.len() < filled + block {
+            b.resize(filled + block, 0);
+        }
+        let n = read_full(&mut src, &mut b[filled..filled + block])?;
+        let eof = n < block;
+        let new = filled..filled + n;
+        filled += n;
+        total += n as u64;
+        progress(total);
+
+        if matches!(phase, Phase::Header) {
+            if let Some(found) = header(&buf[..filled], eof) {
+                phase = match found {
+                    Ok((cols, end, line)) => {
+                        start = end;
+                        Phase::Rows(Rows {
+                            cols,
+                            line,
+                            newlines: line - 1,
+                        })
+                    }
+                    Err(why) => Phase::Done(Err(why)),
+                };
+            }
+        }
+
+        let rows = match &mut phase {
+            Phase::Rows(rows) => rows,
+            Phase::Header | Phase::Done(_) => {
+                helper.submit(Job {
+                    buf: buf.clone(),
+                    hash: new.clone(),
+                    parse: None,
+                });
+                here(&buf[new]);
+                helper.wait();
+                if matches!(phase, Phase::Done(_)) {
+                    filled = 0;
+                }
+                if eof {
+                    break;
+                }
+                continue;
+            }
+        };
+
+        let data = &buf[..filled];
+        let split = (helper.parallel() && filled - start >= opts.min_split)
+            .then(|| {
+                let mid = start + (filled - start) * 45 / 100;
+                memchr::memchr(b'\n', &data[mid..]).map(|i| mid + i + 1)
+            })
+            .flatten()
+            .filter(|&s| s < filled);
+        let part = match (split, spare.take()) {
+            (Some(s), Some((acc, scratch))) => Some(Part {
+                start: s,
+                end: filled,
+                eof,
+                cols: rows.cols,
+                acc,
+                scratch,
+            }),
+            (_, taken) => {
+                spare = taken;
+                None
+            }
+        };
+        let split = part.as_ref().map(|p| p.start);
+        helper.submit(Job {
+            buf: buf.clone(),
+            hash: new.clone(),
+            parse: part,
+        });
+        here(&data[new]);
+        let limit = split.unwrap_or(filled);
+        let first = jtl_fast::parse(
+            data,
+            start,
+            limit,
+            eof && split.is_none(),
+            rows.cols,
+            &mut acc,
+            &mut scratch,
+        );
+        let reply = helper.wait();
+
+        let mut outcomes = vec![first];
+        if let Some((theirs, mut their_acc, their_scratch)) = reply.parsed {
+            if first.problem.is_none() {
+                if Some(first.stop) == split {
+                    their_acc.drain_into(&mut acc);
+                    outcomes.push(theirs);
+                } else {
+                    // The split fell inside a quoted field: read the rest here instead.
+                    their_acc.clear();
+                    outcomes.push(jtl_fast::parse(
+                        data,
+                        first.stop,
+                        filled,
+                        eof,
+                        rows.cols,
+                        &mut acc,
+                        &mut scratch,
+                    ));
+                }
+            } else {
+                their_acc.clear();
+            }
+            spare = Some((their_acc, their_scratch));
+        }
+        let mut stop = start;
+        let mut failed = None;
+        for out in &outcomes {
+            stop = out.stop;
+            if let Some(why) = rows.apply(out) {
+                failed = Some(why);
+                break;
+            }
+        }
+        if let Some(why) = failed {
+            phase = Phase::Done(Err(why));
+            filled = 0;
+        } else {
+            // Carry the unfinished record to the front.
+            let b = Arc::get_mut(&mut buf).expect("the helper has given the buffer back");
+            b.copy_within(stop..filled, 0);
+            filled -= stop;
+            start = 0;
+        }
+        if eof {
+            break;
+        }
+    }
+    let result = match phase {
+        Phase::Done(r) => r,
+        Phase::Header => unreachable!("the header is decided at the end of the file"),
+        Phase::Rows(_) => Ok(acc.into_stats().reading()),
+    };
+    Ok((result, total))
+}
+
+/// The header row read by the `csv` crate itself, so it is taken exactly as the reference takes
+/// it: the columns, where the rows start, and the line the first row has.
+/// `None`: the header may go on past what is buffered.
+#[allow(clippy::type_complexity)]
+fn header(data: &[u8], eof: bool) -> Option<Result<(Columns, usize, u64), String>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(data);
+    let headers = match rdr.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Some(Err(format!("not a JTL: cannot read the header row: {e}"))),
+    };
+    let pos = rdr.position();
+    let end = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
+    if !eof && end >= data.len() {
+        return None;
+    }
+    Some(super::jmeter::columns(&headers).map(|cols| (cols, end, pos.line())))
+}
+
+/// Fills `buf` unless the file ends first; returns the bytes read.
+fn read_full<R: Read>(src: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match src.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}

@@ -1,0 +1,272 @@
+//! The fast JTL reader (block reader + byte parser, on one thread and on two, with any block
+//! size) gives exactly what the plain `csv`-crate reader gives: the same figures and time, or
+//! the same reason, word for word, on random JTLs with quoted commas, quotes and line breaks,
+//! CRLF, a BOM, reordered and extra columns, failures, huge and zero elapsed, blank and
+//! malformed rows.
+
+use proptest::prelude::*;
+use relcheck::evidence::jmeter;
+use relcheck::evidence::jtl_blocks::{self, Options, Sinks};
+use relcheck::evidence::Reading;
+
+fn reference(bytes: &[u8]) -> Result<Reading, String> {
+    jmeter::read(&mut &bytes[..])
+}
+
+/// Reads with the fast path; also checks that every byte went to both sinks, in order.
+fn fast(bytes: &[u8], block: usize, threads: bool, min_split: usize) -> Result<Reading, String> {
+    let (mut here, mut there) = (Vec::new(), Vec::new());
+    let mut last = 0;
+    let opts = Options {
+        block,
+        threads,
+        min_split,
+    };
+    let sinks = Sinks {
+        here: &mut |b| here.extend_from_slice(b),
+        there: &mut |b| there.extend_from_slice(b),
+        progress: &mut |n| {
+            assert!(n >= last);
+            last = n;
+        },
+    };
+    let (result, n) = jtl_blocks::read(bytes, opts, sinks).expect("reading a slice cannot fail");
+    assert_eq!(n, bytes.len() as u64);
+    assert_eq!(here, bytes);
+    assert_eq!(there, bytes);
+    result
+}
+
+fn same_everywhere(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let want = reference(bytes);
+    for block in [1, 2, 3, 7, 16, 61, 256, 4096, 1 << 20] {
+        for (threads, min_split) in [(false, 0), (true, 0), (true, 64)] {
+            let got = fast(bytes, block, threads, min_split);
+            prop_assert_eq!(
+                &got,
+                &want,
+                "block {} threads {} min_split {} on {:?}",
+                block,
+                threads,
+                min_split,
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A field's raw text: plain, or quoted with commas, doubled quotes and line breaks.
+fn junk() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-zA-Z /:._-]{0,12}",
+        1 => "[a-z ,\"\r\n]{0,10}".prop_map(|s| format!("\"{}\"", s.replace('"', "\"\""))),
+        1 => Just(String::new()),
+    ]
+}
+
+/// A number the way it may appear in the three columns, sometimes not quite a number.
+fn stamp() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => (1_700_000_000_000i64..1_700_000_100_000).prop_map(|t| t.to_string()),
+        1 => Just("-5".to_string()),
+        1 => Just("+1700000000000".to_string()),
+        1 => (0i64..1000).prop_map(|t| format!(" {t} ")),
+        1 => (0i64..1000).prop_map(|t| format!("\"{t}\"")),
+        1 => Just("9223372036854775807".to_string()),
+    ]
+}
+
+fn elapsed() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => (0u64..2000).prop_map(|e| e.to_string()),
+        1 => Just("0".to_string()),
+        1 => (65_530u64..65_540).prop_map(|e| e.to_string()),
+        1 => (1u64..u64::from(u32::MAX)).prop_map(|e| (e * 1000).to_string()),
+        1 => Just("9223372036854775807".to_string()),
+        1 => (0u64..100).prop_map(|e| format!("\"{e}\"")),
+    ]
+}
+
+fn bad_number() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("".to_string()),
+        Just("-1".to_string()),
+        Just("1.5".to_string()),
+        Just("x".to_string()),
+        Just("99999999999999999999".to_string()),
+        Just("\"1\"2".to_string()),
+        Just("\"1\"\"\"".to_string()),
+    ]
+}
+
+fn success() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => Just("true".to_string()),
+        2 => Just("false".to_string()),
+        1 => Just(" true ".to_string()),
+        1 => Just("\"true\"".to_string()),
+        1 => Just("TRUE".to_string()),
+        1 => Just("\"tr\nue\"".to_string()),
+        1 => Just(String::new()),
+    ]
+}
+
+#[derive(Debug, Clone)]
+enum RowKind {
+    Good(String, String, String),
+    Bad(String, String, String),
+    Short(usize),
+    Blank(String),
+}
+
+fn row() -> impl Strategy<Value = RowKind> {
+    prop_oneof![
+        30 => (stamp(), elapsed(), success()).prop_map(|(t, e, s)| RowKind::Good(t, e, s)),
+        1 => (bad_number(), elapsed(), success()).prop_map(|(t, e, s)| RowKind::Bad(t, e, s)),
+        1 => (stamp(), bad_number(), success()).prop_map(|(t, e, s)| RowKind::Bad(t, e, s)),
+        1 => (0usize..3).prop_map(RowKind::Short),
+        2 => "[ \t]{0,3}".prop_map(RowKind::Blank),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Jtl {
+    /// Column order: a permutation of the three columns among `extra` others.
+    order: Vec<usize>,
+    extra: usize,
+    rows: Vec<(RowKind, Vec<String>)>,
+    crlf: bool,
+    bom: bool,
+    trailing_newline: bool,
+    lone_cr: bool,
+}
+
+fn jtl() -> impl Strategy<Value = Jtl> {
+    (0usize..4, any::<u64>()).prop_flat_map(|(extra, seed)| {
+        let width = extra + 3;
+        (
+            Just(extra),
+            Just(seed),
+            proptest::collection::vec((row(), proptest::collection::vec(junk(), width)), 0..40),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            proptest::bool::weighted(0.1),
+        )
+            .prop_map(move |(extra, seed, rows, crlf, bom, trailing, lone_cr)| {
+                // A permutation of 0..width picked by the seed.
+                let mut order: Vec<usize> = (0..width).collect();
+                let mut s = seed;
+                for i in (1..width).rev() {
+                    s = s
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    order.swap(i, (s >> 33) as usize % (i + 1));
+                }
+                Jtl {
+                    order,
+                    extra,
+                    rows,
+                    crlf,
+                    bom,
+                    trailing_newline: trailing,
+                    lone_cr,
+                }
+            })
+    })
+}
+
+impl Jtl {
+    fn bytes(&self) -> Vec<u8> {
+        let width = self.extra + 3;
+        let nl = if self.crlf { "\r\n" } else { "\n" };
+        let names = ["timeStamp", "elapsed", "success"];
+        let header: Vec<String> = (0..width)
+            .map(|c| match self.order[c] {
+                k @ 0..=2 => names[k].to_string(),
+                k => format!("x{k}"),
+            })
+            .collect();
+        let mut out = String::new();
+        if self.bom {
+            out.push('\u{feff}');
+        }
+        out += &header.join(",");
+        for (i, (kind, junk)) in self.rows.iter().enumerate() {
+            out += if self.lone_cr && i % 5 == 4 { "\r" } else { nl };
+            let line = match kind {
+                RowKind::Good(t, e, s) | RowKind::Bad(t, e, s) => (0..width)
+                    .map(|c| match self.order[c] {
+                        0 => t.clone(),
+                        1 => e.clone(),
+                        2 => s.clone(),
+                        k => junk[k].clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+                RowKind::Short(n) => junk[..*n].join(","),
+                RowKind::Blank(b) => b.clone(),
+            };
+            out += &line;
+        }
+        if self.trailing_newline {
+            out += nl;
+        }
+        out.into_bytes()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_fast_reader_matches_the_reference_on_random_jtls(j in jtl()) {
+        same_everywhere(&j.bytes())?;
+    }
+
+    #[test]
+    fn the_fast_reader_matches_the_reference_on_arbitrary_bytes(
+        body in proptest::collection::vec(
+            prop_oneof![
+                Just(b','), Just(b'"'), Just(b'\n'), Just(b'\r'), Just(b' '),
+                Just(b'1'), Just(b'0'), Just(b'-'), Just(b't'), Just(b'x'),
+            ],
+            0..120,
+        ),
+        head in prop_oneof![
+            Just("timeStamp,elapsed,success\n"),
+            Just("success,\"elapsed\",x,timeStamp\r\n"),
+            Just("\u{feff}timeStamp,elapsed,success"),
+            Just("\"time\nStamp\",timeStamp,elapsed,success\n"),
+            Just(""),
+        ],
+    ) {
+        let mut bytes = head.as_bytes().to_vec();
+        bytes.extend(body);
+        same_everywhere(&bytes)?;
+    }
+}
+
+#[test]
+fn a_large_plain_jtl_is_split_between_threads_and_matches() {
+    let mut s = String::from("timeStamp,elapsed,label,success,failureMessage\n");
+    for i in 0..50_000u64 {
+        let ok = if i % 97 == 0 { "false" } else { "true" };
+        let msg = if i % 501 == 0 {
+            "\"took 3,000 ms,\nthen \"\"gave up\"\"\""
+        } else {
+            ""
+        };
+        s += &format!(
+            "{},{},GET /x,{ok},{msg}\n",
+            1_700_000_000_000 + i * 3,
+            (i * 7919) % 70_000
+        );
+    }
+    let want = reference(s.as_bytes());
+    assert!(want.is_ok());
+    for block in [4096, 65_536, 1 << 20] {
+        assert_eq!(fast(s.as_bytes(), block, true, 1024), want, "block {block}");
+    }
+}
