@@ -88,7 +88,16 @@ fn quiet_prints_nothing_and_the_exit_code_tells_the_verdict() {
 
 #[test]
 fn every_command_has_help_with_an_example_and_its_exit_codes() {
-    for cmd in ["check", "risk", "init", "schema", "completions", "man"] {
+    for cmd in [
+        "check",
+        "risk",
+        "go",
+        "signoff",
+        "init",
+        "schema",
+        "completions",
+        "man",
+    ] {
         let help = stdout(relcheck().args([cmd, "--help"]));
         assert!(
             help.contains("Example:"),
