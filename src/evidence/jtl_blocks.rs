@@ -124,6 +124,8 @@ impl Job {
 trait Helper {
     fn parallel(&self) -> bool;
     fn submit(&mut self, job: Job);
+    /// The reply if it is already there.
+    fn ready(&mut self) -> Option<Reply>;
     fn wait(&mut self) -> Reply;
 }
 
@@ -138,6 +140,9 @@ impl Helper for Inline<'_> {
     }
     fn submit(&mut self, job: Job) {
         self.reply = Some(job.run(self.there));
+    }
+    fn ready(&mut self) -> Option<Reply> {
+        self.reply.take()
     }
     fn wait(&mut self) -> Reply {
         self.reply.take().expect("a job was submitted")
@@ -155,6 +160,9 @@ impl Helper for Threaded {
     }
     fn submit(&mut self, job: Job) {
         self.tx.send(job).expect("the helper thread is running");
+    }
+    fn ready(&mut self) -> Option<Reply> {
+        self.rx.try_recv().ok()
     }
     fn wait(&mut self) -> Reply {
         self.rx.recv().expect("the helper thread answers")
@@ -214,6 +222,10 @@ fn drive<R: Read>(
     let mut acc = Acc::default();
     let mut spare = Some((Box::<Acc>::default(), Box::<Scratch>::default()));
     let mut scratch = Scratch::default();
+    // This thread's share of a block's rows, in thousandths. It also reads and feeds one hash,
+    // as the helper feeds the other, so it starts below half and follows whichever thread
+    // finished first.
+    let mut share = 400usize;
     loop {
         let b = Arc::get_mut(&mut buf).expect("the helper has given the buffer back");
         if b.len() < filled + block {
@@ -265,7 +277,7 @@ fn drive<R: Read>(
         let data = &buf[..filled];
         let split = (helper.parallel() && filled - start >= opts.min_split)
             .then(|| {
-                let mid = start + (filled - start) * 45 / 100;
+                let mid = start + (filled - start) * share / 1000;
                 memchr::memchr(b'\n', &data[mid..]).map(|i| mid + i + 1)
             })
             .flatten()
@@ -301,7 +313,16 @@ fn drive<R: Read>(
             &mut acc,
             &mut scratch,
         );
-        let reply = helper.wait();
+        let reply = match helper.ready() {
+            Some(reply) => {
+                share = share.saturating_sub(10).max(100);
+                reply
+            }
+            None => {
+                share = (share + 10).min(900);
+                helper.wait()
+            }
+        };
 
         let mut outcomes = vec![first];
         if let Some((theirs, mut their_acc, their_scratch)) = reply.parsed {

@@ -294,7 +294,7 @@ fn read_file(
 }
 
 /// Files at least this large are read on two threads.
-const TWO_THREADS_FROM: u64 = 2 << 20;
+const TWO_THREADS_FROM: u64 = 512 << 10;
 
 /// A JTL goes through the block reader: one read of each byte, parsed and hashed for both
 /// sha256 on two threads (this one hashes the evidence's own, the helper the digest).
@@ -306,9 +306,14 @@ fn read_jtl(
 ) -> Result<(ReadResult, String), String> {
     let mut own = Sha256::new();
     let mut progress = Progress::new(shown, len);
+    let default = jtl_blocks::Options::default();
     let opts = jtl_blocks::Options {
         threads: len >= TWO_THREADS_FROM,
-        ..jtl_blocks::Options::default()
+        // A small file needs no full-size buffer (one more byte sees the end in one read).
+        block: usize::try_from(len.saturating_add(1))
+            .unwrap_or(usize::MAX)
+            .clamp(64 << 10, default.block),
+        ..default
     };
     let sinks = jtl_blocks::Sinks {
         here: &mut |b| own.update(b),
