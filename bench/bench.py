@@ -20,12 +20,12 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-NOW = "2025-11-27T11:00:00+00:00"
+NOW = "2025-11-27T13:00:00+00:00"
 
 RELEASE_HEAD = """[release]
 name = "bench"
 deployer = "bench"
-deploy_at = "2025-11-27T12:00:00+00:00"
+deploy_at = "2025-11-27T14:00:00+00:00"
 approvers = ["other"]
 list_frozen_at = "2025-11-26T09:00:00+00:00"
 

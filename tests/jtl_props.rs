@@ -270,3 +270,24 @@ fn a_large_plain_jtl_is_split_between_threads_and_matches() {
         assert_eq!(fast(s.as_bytes(), block, true, 1024), want, "block {block}");
     }
 }
+
+#[test]
+fn records_and_headers_longer_than_a_block_and_its_room_are_carried_whole() {
+    let long = "y".repeat(200_000);
+    let mut s = format!("\"{long}\",timeStamp,elapsed,success\n");
+    for i in 0..2_000u64 {
+        let note = if i % 700 == 5 {
+            format!("\"{}\n,\"\"{}\"", long, &long[..1000])
+        } else {
+            "n".to_string()
+        };
+        s += &format!("{note},{},{},true\n", 1_700_000_000_000 + i, i % 300);
+    }
+    let want = reference(s.as_bytes());
+    assert_eq!(want.as_ref().map(|r| r.figures.samples), Ok(Some(2_000)));
+    for block in [4096, 65_536, 300_000] {
+        for threads in [false, true] {
+            assert_eq!(fast(s.as_bytes(), block, threads, 1024), want, "block {block}");
+        }
+    }
+}

@@ -6,8 +6,9 @@
 //! parses the rest. The helper starts after the first line feed past the split point, which is
 //! a record boundary unless that line feed sits inside a quoted field; the first part's parse
 //! ends exactly there when it is, so the helper's result is kept only when it did, and otherwise
-//! the rest is read again here. A record cut by the block's end waits at the front of the
-//! buffer for the next block, so memory stays at about two blocks whatever the file's size.
+//! the rest is read again here. While the helper works on a block, the next one is read into a
+//! second buffer; a record cut by the block's end is copied in front of it. Memory stays at
+//! about two blocks whatever the file's size.
 
 use super::jmeter::Columns;
 use super::jtl_fast::{self, Acc, Line, Outcome, Scratch};
@@ -204,6 +205,9 @@ impl Rows {
     }
 }
 
+/// Room kept before each block for the record carried over from the block before it.
+const ROOM: usize = 64 << 10;
+
 fn drive<R: Read>(
     mut src: R,
     opts: Options,
@@ -212,12 +216,16 @@ fn drive<R: Read>(
     progress: &mut dyn FnMut(u64),
 ) -> io::Result<(Result<Reading, String>, u64)> {
     let block = opts.block.max(1);
-    let mut buf = Arc::new(Vec::new());
-    // Bytes of `buf` that hold data: a record carried from the last block, then the new block.
-    let mut filled = 0usize;
-    // Where the rows not yet read start in `buf`.
-    let mut start = 0usize;
-    let mut total = 0u64;
+    // Two buffers: the helper works on one while the next block is read into the other.
+    let mut cur = Arc::new(Vec::new());
+    let mut next = Arc::new(Vec::new());
+    let (mut n, mut eof) = read_block(&mut src, &mut cur, block)?;
+    let mut total = n as u64;
+    progress(total);
+    // In `cur`: data from `base` (a carried record) to the new bytes at `fresh..fresh + n`.
+    let (mut base, mut fresh) = (ROOM, ROOM);
+    // Where the rows not yet read start in `cur`.
+    let mut start = ROOM;
     let mut phase = Phase::Header;
     let mut acc = Acc::default();
     let mut spare = Some((Box::<Acc>::default(), Box::<Scratch>::default()));
@@ -227,22 +235,14 @@ fn drive<R: Read>(
     // finished first.
     let mut share = 400usize;
     loop {
-        let b = Arc::get_mut(&mut buf).expect("the helper has given the buffer back");
-        if b.len() < filled + block {
-            b.resize(filled + block, 0);
-        }
-        let n = read_full(&mut src, &mut b[filled..filled + block])?;
-        let eof = n < block;
-        let new = filled..filled + n;
-        filled += n;
-        total += n as u64;
-        progress(total);
+        let filled = fresh + n;
+        let new = fresh..filled;
 
         if matches!(phase, Phase::Header) {
-            if let Some(found) = header(&buf[..filled], eof) {
+            if let Some(found) = header(&cur[base..filled], eof) {
                 phase = match found {
                     Ok((cols, end, line)) => {
-                        start = end;
+                        start = base + end;
                         Phase::Rows(Rows {
                             cols,
                             line,
@@ -254,122 +254,147 @@ fn drive<R: Read>(
             }
         }
 
-        let rows = match &mut phase {
-            Phase::Rows(rows) => rows,
+        // What of `cur` must go on into the next block.
+        let carry_from;
+        let ahead;
+        match &mut phase {
             Phase::Header | Phase::Done(_) => {
                 helper.submit(Job {
-                    buf: buf.clone(),
+                    buf: cur.clone(),
                     hash: new.clone(),
                     parse: None,
                 });
-                here(&buf[new]);
-                helper.wait();
-                if matches!(phase, Phase::Done(_)) {
-                    filled = 0;
-                }
-                if eof {
-                    break;
-                }
-                continue;
-            }
-        };
-
-        let data = &buf[..filled];
-        let split = (helper.parallel() && filled - start >= opts.min_split)
-            .then(|| {
-                let mid = start + (filled - start) * share / 1000;
-                memchr::memchr(b'\n', &data[mid..]).map(|i| mid + i + 1)
-            })
-            .flatten()
-            .filter(|&s| s < filled);
-        let part = match (split, spare.take()) {
-            (Some(s), Some((acc, scratch))) => Some(Part {
-                start: s,
-                end: filled,
-                eof,
-                cols: rows.cols,
-                acc,
-                scratch,
-            }),
-            (_, taken) => {
-                spare = taken;
-                None
-            }
-        };
-        let split = part.as_ref().map(|p| p.start);
-        helper.submit(Job {
-            buf: buf.clone(),
-            hash: new.clone(),
-            parse: part,
-        });
-        here(&data[new]);
-        let limit = split.unwrap_or(filled);
-        let first = jtl_fast::parse(
-            data,
-            start,
-            limit,
-            eof && split.is_none(),
-            rows.cols,
-            &mut acc,
-            &mut scratch,
-        );
-        let reply = match helper.ready() {
-            Some(reply) => {
-                share = share.saturating_sub(10).max(100);
-                reply
-            }
-            None => {
-                share = (share + 10).min(900);
-                helper.wait()
-            }
-        };
-
-        let mut outcomes = vec![first];
-        if let Some((theirs, mut their_acc, their_scratch)) = reply.parsed {
-            if first.problem.is_none() {
-                if Some(first.stop) == split {
-                    their_acc.drain_into(&mut acc);
-                    outcomes.push(theirs);
+                ahead = if eof {
+                    None
                 } else {
-                    // The split fell inside a quoted field: read the rest here instead.
-                    their_acc.clear();
-                    outcomes.push(jtl_fast::parse(
-                        data,
-                        first.stop,
-                        filled,
+                    Some(read_block(&mut src, &mut next, block)?)
+                };
+                here(&cur[new]);
+                helper.wait();
+                carry_from = if matches!(phase, Phase::Header) {
+                    base
+                } else {
+                    filled
+                };
+            }
+            Phase::Rows(rows) => {
+                let data = &cur[..filled];
+                let split = (helper.parallel() && filled - start >= opts.min_split)
+                    .then(|| {
+                        let mid = start + (filled - start) * share / 1000;
+                        memchr::memchr(b'\n', &data[mid..]).map(|i| mid + i + 1)
+                    })
+                    .flatten()
+                    .filter(|&s| s < filled);
+                let part = match (split, spare.take()) {
+                    (Some(s), Some((acc, scratch))) => Some(Part {
+                        start: s,
+                        end: filled,
                         eof,
-                        rows.cols,
-                        &mut acc,
-                        &mut scratch,
-                    ));
+                        cols: rows.cols,
+                        acc,
+                        scratch,
+                    }),
+                    (_, taken) => {
+                        spare = taken;
+                        None
+                    }
+                };
+                let split = part.as_ref().map(|p| p.start);
+                helper.submit(Job {
+                    buf: cur.clone(),
+                    hash: new.clone(),
+                    parse: part,
+                });
+                ahead = if eof {
+                    None
+                } else {
+                    Some(read_block(&mut src, &mut next, block)?)
+                };
+                here(&data[new]);
+                let first = jtl_fast::parse(
+                    data,
+                    start,
+                    split.unwrap_or(filled),
+                    eof && split.is_none(),
+                    rows.cols,
+                    &mut acc,
+                    &mut scratch,
+                );
+                let reply = match helper.ready() {
+                    Some(reply) => {
+                        share = share.saturating_sub(10).max(100);
+                        reply
+                    }
+                    None => {
+                        share = (share + 10).min(900);
+                        helper.wait()
+                    }
+                };
+
+                let mut outcomes = vec![first];
+                if let Some((theirs, mut their_acc, their_scratch)) = reply.parsed {
+                    if first.problem.is_none() {
+                        if Some(first.stop) == split {
+                            their_acc.drain_into(&mut acc);
+                            outcomes.push(theirs);
+                        } else {
+                            // The split fell inside a quoted field: read the rest here instead.
+                            their_acc.clear();
+                            outcomes.push(jtl_fast::parse(
+                                data,
+                                first.stop,
+                                filled,
+                                eof,
+                                rows.cols,
+                                &mut acc,
+                                &mut scratch,
+                            ));
+                        }
+                    } else {
+                        their_acc.clear();
+                    }
+                    spare = Some((their_acc, their_scratch));
                 }
-            } else {
-                their_acc.clear();
+                let mut stop = start;
+                let mut failed = None;
+                for out in &outcomes {
+                    stop = out.stop;
+                    if let Some(why) = rows.apply(out) {
+                        failed = Some(why);
+                        break;
+                    }
+                }
+                carry_from = match failed {
+                    Some(why) => {
+                        phase = Phase::Done(Err(why));
+                        filled
+                    }
+                    None => stop,
+                };
             }
-            spare = Some((their_acc, their_scratch));
         }
-        let mut stop = start;
-        let mut failed = None;
-        for out in &outcomes {
-            stop = out.stop;
-            if let Some(why) = rows.apply(out) {
-                failed = Some(why);
-                break;
-            }
-        }
-        if let Some(why) = failed {
-            phase = Phase::Done(Err(why));
-            filled = 0;
-        } else {
-            // Carry the unfinished record to the front.
-            let b = Arc::get_mut(&mut buf).expect("the helper has given the buffer back");
-            b.copy_within(stop..filled, 0);
-            filled -= stop;
-            start = 0;
-        }
-        if eof {
+        let Some((n2, eof2)) = ahead else {
             break;
+        };
+        total += n2 as u64;
+        progress(total);
+        // Put the carried bytes just before the next block's new bytes.
+        let carry = &cur[carry_from..filled];
+        if carry.len() <= ROOM {
+            let b = Arc::get_mut(&mut next).expect("the helper has given the buffer back");
+            b[ROOM - carry.len()..ROOM].copy_from_slice(carry);
+            (base, fresh) = (ROOM - carry.len(), ROOM);
+        } else {
+            // A record longer than the room (or a long header): join them in a new buffer.
+            let mut joined = Vec::with_capacity(carry.len() + ROOM + block);
+            joined.extend_from_slice(carry);
+            joined.extend_from_slice(&next[ROOM..ROOM + n2]);
+            (base, fresh) = (0, carry.len());
+            next = Arc::new(joined);
         }
+        std::mem::swap(&mut cur, &mut next);
+        (n, eof, start) = (n2, eof2, base);
     }
     let result = match phase {
         Phase::Done(r) => r,
@@ -377,6 +402,21 @@ fn drive<R: Read>(
         Phase::Rows(_) => Ok(acc.into_stats().reading()),
     };
     Ok((result, total))
+}
+
+/// Reads the next block into `buf` after its room; returns the bytes read and whether the
+/// file ended.
+fn read_block<R: Read>(
+    src: &mut R,
+    buf: &mut Arc<Vec<u8>>,
+    block: usize,
+) -> io::Result<(usize, bool)> {
+    let b = Arc::get_mut(buf).expect("the helper has given the buffer back");
+    if b.len() < ROOM + block {
+        b.resize(ROOM + block, 0);
+    }
+    let n = read_full(src, &mut b[ROOM..ROOM + block])?;
+    Ok((n, n < block))
 }
 
 /// The header row read by the `csv` crate itself, so it is taken exactly as the reference takes
