@@ -287,7 +287,11 @@ fn records_and_headers_longer_than_a_block_and_its_room_are_carried_whole() {
     assert_eq!(want.as_ref().map(|r| r.figures.samples), Ok(Some(2_000)));
     for block in [4096, 65_536, 300_000] {
         for threads in [false, true] {
-            assert_eq!(fast(s.as_bytes(), block, threads, 1024), want, "block {block}");
+            assert_eq!(
+                fast(s.as_bytes(), block, threads, 1024),
+                want,
+                "block {block}"
+            );
         }
     }
 }

@@ -296,6 +296,9 @@ fn read_file(
 /// Files at least this large are read on two threads.
 const TWO_THREADS_FROM: u64 = 512 << 10;
 
+/// Files below this size are read in small blocks.
+const SMALL_BLOCKS_UP_TO: u64 = 16 << 20;
+
 /// A JTL goes through the block reader: one read of each byte, parsed and hashed for both
 /// sha256 on two threads (this one hashes the evidence's own, the helper the digest).
 fn read_jtl(
@@ -309,10 +312,13 @@ fn read_jtl(
     let default = jtl_blocks::Options::default();
     let opts = jtl_blocks::Options {
         threads: len >= TWO_THREADS_FROM,
-        // A small file needs no full-size buffer (one more byte sees the end in one read).
-        block: usize::try_from(len.saturating_add(1))
-            .unwrap_or(usize::MAX)
-            .clamp(64 << 10, default.block),
+        // Fresh pages cost more than the reads they hold (a page fault here is several
+        // microseconds): a small file goes through two small buffers, used over and over.
+        block: if len < SMALL_BLOCKS_UP_TO {
+            128 << 10
+        } else {
+            default.block
+        },
         ..default
     };
     let sinks = jtl_blocks::Sinks {
