@@ -7,7 +7,8 @@ environment, then calls this with:  bench.py --relcheck BIN --python VENV_PYTHON
 Every figure is a median over interleaved rounds (relcheck, pandas and polars take turns, the
 order rotating each round): wall time, and peak RSS from /usr/bin/time. The page
 cache is warm (every file is read once before the first round). The JTL section checks that
-the three tools print the same samples, error rate, p99 and TPS, and stops if they do not.
+the three tools print the same samples, error rate, p99 and TPS, and stops if they do not; it
+also recomputes relcheck's digest and sha256 from SPEC's definition and stops if they differ.
 """
 import argparse
 import json
@@ -68,6 +69,33 @@ def relcheck_figures(stdout):
     return figures_line(ev)
 
 
+def check_hashes(manifest, stdout):
+    """The digest and the evidence's sha256, recomputed here from SPEC's definition: sha256
+    over the manifest, the template (the built-in one), the answers (none) and the evidence
+    file, each as its length (8 bytes, big-endian) and its bytes."""
+    import hashlib
+    import re
+    report = json.loads(stdout)
+    h = hashlib.sha256()
+    with open(manifest, "rb") as f:
+        text = f.read()
+    evidence = re.search(rb'path = "([^"]+)"', text).group(1).decode()
+    own = hashlib.sha256()
+    parts = [text, open(os.path.join(HERE, "..", "checklists", "standard.toml"), "rb").read(), b""]
+    for b in parts:
+        h.update(len(b).to_bytes(8, "big"))
+        h.update(b)
+    h.update(os.path.getsize(evidence).to_bytes(8, "big"))
+    with open(evidence, "rb") as f:
+        while chunk := f.read(1 << 24):
+            h.update(chunk)
+            own.update(chunk)
+    if report["digest"] != "sha256:" + h.hexdigest():
+        sys.exit(f"wrong digest for {manifest}: {report['digest']}")
+    if report["evidence"][0]["sha256"] != own.hexdigest():
+        sys.exit(f"wrong sha256 for {evidence}")
+
+
 def figures_line(ev):
     return (f"samples={ev['samples']} error_rate={ev['error_rate']:.9f} "
             f"p99_ms={int(ev['p99_ms'])} tps={ev['tps']:.6f}")
@@ -124,6 +152,7 @@ def section_jtl(a, results):
             runs[n].append((wall, rss))
     if len(seen) != 1:
         sys.exit(f"the tools disagree: {seen}")
+    check_hashes(m, measure(tools["relcheck check"], rss=False)[3])
     figures = next(iter(seen))
     base = statistics.median(w for w, _ in runs["relcheck check"])
     rows = []
@@ -154,6 +183,7 @@ def section_flat(a, results):
         t = statistics.median(r[0] for r in runs)
         rss = max(r[1] for r in runs)
         fig = relcheck_figures(runs[0][3])
+        check_hashes(m, runs[0][3])
         rows.append([name, f"{size / 1e6:.0f} MB", f"{t * 1000:.0f} ms",
                      f"{size / t / 1e6:.0f} MB/s", f"{rss:.1f} MB", fig.split()[0]])
         results["flat"][name] = {"bytes": size, "median_s": t, "max_rss_mb": rss}
@@ -198,6 +228,7 @@ def section_junit(a, results):
         runs = [measure([a.relcheck, "check", "-m", m, "--now", NOW, "--format", "json"])
                 for _ in range(3)]
         ev = json.loads(runs[0][3])["evidence"][0]
+        check_hashes(m, runs[0][3])
         size = os.path.getsize(x)
         t = statistics.median(r[0] for r in runs)
         rss = max(r[1] for r in runs)

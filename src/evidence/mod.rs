@@ -15,6 +15,7 @@ pub mod k6;
 pub mod load;
 pub mod locust;
 pub mod progress;
+pub mod stream;
 
 use crate::model::checklist::Policy;
 use crate::model::manifest::{Evidence, EvidenceKind};
@@ -267,6 +268,19 @@ fn read_file(
     digest.update(len.to_be_bytes());
     if kind == EvidenceKind::Jmeter {
         return read_jtl(file, len, &shown.to_string(), digest);
+    }
+    if len >= TWO_THREADS_FROM {
+        let mut progress = Progress::new(&shown.to_string(), len);
+        let out = stream::read(file, digest, &mut |n| progress.at(n), |input| {
+            read_kind(kind, input)
+        });
+        if let Some(e) = out.error {
+            return Err(format!("{shown}: cannot read: {e}"));
+        }
+        if out.count != len {
+            return Err(format!("{shown}: the file changed while it was being read"));
+        }
+        return Ok((out.result, hex(&out.own.finalize())));
     }
     let mut hashing = Hashing {
         inner: file,
