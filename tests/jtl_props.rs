@@ -218,7 +218,7 @@ impl Jtl {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn the_fast_reader_matches_the_reference_on_random_jtls(j in jtl()) {

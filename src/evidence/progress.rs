@@ -2,7 +2,8 @@
 //!
 //! It appears only on a terminal (stderr), and only once a file has taken more than about a
 //! second, so quick runs, pipes and CI logs never see it. It is cleared when the file is done,
-//! leaving the report as the only output.
+//! leaving the report as the only output. It names the file (control characters dropped, as
+//! everywhere on the terminal) and fits an 80-column line.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -19,13 +20,16 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// For reading `len` bytes of the file shown as `label`.
-    pub fn new(label: &str, len: u64) -> Progress {
+    /// For reading `len` bytes of the file at `path` (the bar shows its name, which fits).
+    pub fn new(path: &str, len: u64) -> Progress {
+        let name = std::path::Path::new(path)
+            .file_name()
+            .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned());
         Progress {
             enabled: std::io::stderr().is_terminal(),
             start: Instant::now(),
             len,
-            label: label.to_string(),
+            label: crate::report::escape::terminal(&name),
             bar: None,
         }
     }
@@ -36,13 +40,17 @@ impl Progress {
             return;
         }
         if self.bar.is_none() && self.start.elapsed() >= AFTER {
-            let bar = ProgressBar::with_draw_target(Some(self.len), ProgressDrawTarget::stderr());
+            // Start the rate from here, not from the bytes read before the bar appeared.
+            let bar = ProgressBar::with_draw_target(Some(self.len), ProgressDrawTarget::hidden());
+            bar.set_position(done);
+            bar.reset_eta();
             if let Ok(style) = ProgressStyle::with_template(
-                "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+                "{msg} [{bar:25}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
             ) {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar.set_message(self.label.clone());
+            bar.set_draw_target(ProgressDrawTarget::stderr());
             self.bar = Some(bar);
         }
         if let Some(bar) = &self.bar {
