@@ -295,3 +295,17 @@ fn records_and_headers_longer_than_a_block_and_its_room_are_carried_whole() {
         }
     }
 }
+
+#[test]
+fn an_unclosed_quote_that_runs_to_the_end_is_read_like_the_reference() {
+    // The quoted field never closes: every later byte belongs to it. Read in 4 KiB blocks,
+    // this is a record of megabytes carried from block to block.
+    let mut s = String::from("timeStamp,elapsed,success,note\n1000,5,true,ok\n1001,6,true,\"open");
+    for i in 0..60_000u64 {
+        s += &format!("\n{},{},true,more", 1002 + i, i % 100);
+    }
+    let want = reference(s.as_bytes());
+    for threads in [false, true] {
+        assert_eq!(fast(s.as_bytes(), 4096, threads, 1024), want);
+    }
+}

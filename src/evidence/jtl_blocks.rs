@@ -374,7 +374,7 @@ fn drive<R: Read>(
                 };
             }
         }
-        let Some((n2, eof2)) = ahead else {
+        let Some((mut n2, mut eof2)) = ahead else {
             break;
         };
         total += n2 as u64;
@@ -386,10 +386,23 @@ fn drive<R: Read>(
             b[ROOM - carry.len()..ROOM].copy_from_slice(carry);
             (base, fresh) = (ROOM - carry.len(), ROOM);
         } else {
-            // A record longer than the room (or a long header): join them in a new buffer.
-            let mut joined = Vec::with_capacity(carry.len() + ROOM + block);
+            // A record longer than the room (or a long header): join them in a new buffer,
+            // with at least as many new bytes again as are carried, so that a record that
+            // keeps going (an unclosed quote) is re-read a bounded number of times: linear
+            // time, and memory of the record's size, as the reference reader takes.
+            let mut joined = Vec::with_capacity(2 * carry.len() + n2);
             joined.extend_from_slice(carry);
             joined.extend_from_slice(&next[ROOM..ROOM + n2]);
+            if !eof2 && n2 < carry.len() {
+                let at = joined.len();
+                let want = carry.len() - n2;
+                joined.resize(at + want, 0);
+                let got = read_full(&mut src, &mut joined[at..])?;
+                joined.truncate(at + got);
+                (n2, eof2) = (n2 + got, got < want);
+                total += got as u64;
+                progress(total);
+            }
             (base, fresh) = (0, carry.len());
             next = Arc::new(joined);
         }
