@@ -432,11 +432,13 @@ fn read_block<R: Read>(
     Ok((n, n < block))
 }
 
+/// The columns, where the rows start, and the line the reference gives the first row.
+type Header = (Columns, usize, u64);
+
 /// The header row read by the `csv` crate itself, so it is taken exactly as the reference takes
 /// it: the columns, where the rows start, and the line the first row has.
 /// `None`: the header may go on past what is buffered.
-#[allow(clippy::type_complexity)]
-fn header(data: &[u8], eof: bool) -> Option<Result<(Columns, usize, u64), String>> {
+fn header(data: &[u8], eof: bool) -> Option<Result<Header, String>> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
