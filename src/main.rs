@@ -12,6 +12,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let g = &cli.global;
+    if g.quiet {
+        relcheck::evidence::progress::silence();
+    }
     let result = match cli.command {
         Command::Check { format } => commands::check::run(g, format),
         Command::Risk => commands::risk::run(g),

@@ -92,3 +92,45 @@ fn fifos_directories_devices_and_missing_files_fail_their_evidence_without_hangi
         .count();
     assert_eq!(failed, 4);
 }
+
+#[test]
+fn a_file_that_changes_while_read_fails_and_counts_as_empty_in_the_digest() {
+    use sha2::{Digest, Sha256};
+    // /proc files claim a size of 0 but read as more: exactly "changed while it was read".
+    let manifest = MANIFEST.split("[[changes.evidence]]").next().unwrap().to_string()
+        + "[[changes.evidence]]\nkind = \"file\"\nenv = \"staging\"\npath = \"/proc/self/status\"\nrecorded_at = \"2026-11-25T10:00:00+09:00\"\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("release.toml"), &manifest).unwrap();
+    let out = assert_cmd::Command::cargo_bin("relcheck")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--now",
+            "2026-11-25T13:00:00+09:00",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reason = report["evidence"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("changed while it was being read"),
+        "{reason}"
+    );
+
+    let mut d = Sha256::new();
+    for part in [
+        manifest.as_bytes(),
+        relcheck::inputs::STANDARD_CHECKLIST.as_bytes(),
+        b"",
+        b"",
+    ] {
+        d.update((part.len() as u64).to_be_bytes());
+        d.update(part);
+    }
+    let want = format!("sha256:{}", relcheck::evidence::hex(&d.finalize()));
+    assert_eq!(report["digest"].as_str().unwrap(), want);
+}

@@ -128,8 +128,12 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context, digest: &mut Sha256) ->
         problems.extend(attestation::judge(e, ctx.deployer));
     } else {
         let rel = e.path.as_deref().unwrap_or_default();
+        // A file that fails part-way has fed some of its bytes to the digest already: start
+        // again from before it, so it counts as empty, as for a file that cannot be opened.
+        let before = digest.clone();
         match read_file(&ctx.base.join(rel), kind, digest) {
             Err(why) => {
+                *digest = before;
                 digest.update(0u64.to_be_bytes());
                 problems.push(why);
             }

@@ -7,7 +7,16 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+/// Off for the whole process once [`silence`] is called (`-q`).
+static SILENCED: AtomicBool = AtomicBool::new(false);
+
+/// No progress bar in this process, whatever stderr is (`relcheck -q`).
+pub fn silence() {
+    SILENCED.store(true, Ordering::Relaxed);
+}
 
 const AFTER: Duration = Duration::from_secs(1);
 
@@ -26,7 +35,7 @@ impl Progress {
             .file_name()
             .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned());
         Progress {
-            enabled: std::io::stderr().is_terminal(),
+            enabled: !SILENCED.load(Ordering::Relaxed) && std::io::stderr().is_terminal(),
             start: Instant::now(),
             len,
             label: crate::report::escape::terminal(&name),
