@@ -7,14 +7,16 @@ use crate::model::values::{same_name, Severity};
 
 pub fn critical_evidence(ctx: &Ctx) -> Vec<Finding> {
     let env = &ctx.template.policy.critical_needs_env;
+    // One pass over the evidence, so a release of many changes stays linear.
+    let backed: std::collections::HashSet<&str> = ctx
+        .evidence
+        .iter()
+        .filter(|e| e.passed && same_name(&e.env, env))
+        .map(|e| e.change.as_str())
+        .collect();
     ctx.changes
         .iter()
-        .filter(|c| c.effective == Severity::Critical)
-        .filter(|c| {
-            !ctx.evidence
-                .iter()
-                .any(|e| e.change == c.id && e.passed && same_name(&e.env, env))
-        })
+        .filter(|c| c.effective == Severity::Critical && !backed.contains(c.id.as_str()))
         .map(|c| {
             let why = if c.declared == Severity::Critical {
                 "is critical".to_string()
