@@ -198,6 +198,20 @@ when = "critical"
         Timestamp::parse("2026-11-25T13:00:00+09:00").unwrap()
     }
 
+    /// A first walk that answers all three applicable items.
+    fn answer_everything(loc: &Locations) {
+        let inputs = load(loc).unwrap();
+        let mut p = scripted(vec![
+            Some(Value::Bool(true)),
+            Some(Value::Text("fast".into())),
+            Some(Value::Text("minho".into())),
+        ]);
+        assert_eq!(
+            walk(&inputs, &mut p, &opts(), clock).unwrap(),
+            Walked::Done { asked: 3 }
+        );
+    }
+
     fn opts() -> Options<'static> {
         Options {
             reset: false,
@@ -264,13 +278,7 @@ when = "critical"
     #[test]
     fn reset_asks_everything_again_with_earlier_answers_as_defaults() {
         let (_dir, loc) = setup();
-        let inputs = load(&loc).unwrap();
-        let mut p = scripted(vec![
-            Some(Value::Bool(true)),
-            Some(Value::Text("fast".into())),
-            Some(Value::Text("minho".into())),
-        ]);
-        walk(&inputs, &mut p, &opts(), clock).unwrap();
+        answer_everything(&loc);
         let inputs = load(&loc).unwrap();
         let mut p = scripted(vec![Some(Value::Bool(false)), None]);
         let reset = Options {
@@ -298,13 +306,7 @@ when = "critical"
     #[test]
     fn answers_for_an_older_manifest_are_asked_again() {
         let (dir, loc) = setup();
-        let inputs = load(&loc).unwrap();
-        let mut p = scripted(vec![
-            Some(Value::Bool(true)),
-            Some(Value::Text("fast".into())),
-            Some(Value::Text("minho".into())),
-        ]);
-        walk(&inputs, &mut p, &opts(), clock).unwrap();
+        answer_everything(&loc);
         std::fs::write(
             dir.path().join("release.toml"),
             MANIFEST.replace("title = \"API\"", "title = \"API v2\""),
@@ -329,13 +331,7 @@ when = "critical"
     #[test]
     fn nothing_is_asked_when_everything_is_answered() {
         let (_dir, loc) = setup();
-        let inputs = load(&loc).unwrap();
-        let mut p = scripted(vec![
-            Some(Value::Bool(true)),
-            Some(Value::Text("fast".into())),
-            Some(Value::Text("minho".into())),
-        ]);
-        walk(&inputs, &mut p, &opts(), clock).unwrap();
+        answer_everything(&loc);
         let inputs = load(&loc).unwrap();
         let mut p = scripted(vec![]);
         assert_eq!(
