@@ -3,13 +3,15 @@
 
 use crate::evidence::{self, Context};
 use crate::inputs::Inputs;
-use crate::report::{ChecklistRow, ReleaseSummary, Report};
+use crate::report::{ChecklistRow, ReleaseSummary, Report, RiskView};
 use crate::rules::{self, Ctx};
 use crate::{risk, verdict};
 use chrono::{DateTime, FixedOffset};
 use sha2::{Digest, Sha256};
 
-pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
+/// The release and its changes with their risk: what `risk` shows and `go` opens with. It
+/// reads no evidence file.
+pub fn assess(inputs: &Inputs, now: DateTime<FixedOffset>) -> RiskView {
     let m = &inputs.manifest;
     let policy = &inputs.template.policy;
     let deploy_at = m.release.deploy_at.map_or(now, |t| t.0);
@@ -18,7 +20,30 @@ pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
         .iter()
         .map(|c| risk::assess(c, &policy.bands))
         .collect();
-    let severity = risk::release_severity(&changes);
+    let (local, zone) = rules::local_deploy_time(deploy_at, policy.timezone);
+    RiskView {
+        release: ReleaseSummary {
+            name: m.release.name.get_ref().clone(),
+            deployer: m.release.deployer.get_ref().clone(),
+            deploy_at: deploy_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            severity: risk::release_severity(&changes),
+            approvers: m.release.approvers.clone(),
+            commit: m.release.commit.clone(),
+            timezone: zone,
+            deploy_local: local.format("%a %Y-%m-%d %H:%M").to_string(),
+            checklist: inputs.template.name.clone(),
+        },
+        changes,
+        risk_bands: policy.bands,
+    }
+}
+
+pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
+    let m = &inputs.manifest;
+    let policy = &inputs.template.policy;
+    let deploy_at = m.release.deploy_at.map_or(now, |t| t.0);
+    let risk = assess(inputs, now);
+    let severity = risk.release.severity;
 
     // The digest: manifest, template, answers, then each file-backed evidence in manifest
     // order, each as its length (u64, big-endian) and its bytes.
@@ -52,7 +77,7 @@ pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
         manifest: m,
         template: &inputs.template,
         answers: &inputs.answers,
-        changes: &changes,
+        changes: &risk.changes,
         evidence: &verified,
         severity,
         deploy_at,
@@ -82,28 +107,15 @@ pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
         })
         .collect();
 
-    let (local, zone) = rules::local_deploy_time(deploy_at, policy.timezone);
     Report {
         verdict,
-        release: ReleaseSummary {
-            name: m.release.name.get_ref().clone(),
-            deployer: m.release.deployer.get_ref().clone(),
-            deploy_at: deploy_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-            severity,
-            approvers: m.release.approvers.clone(),
-            commit: m.release.commit.clone(),
-            timezone: zone,
-            deploy_local: local.format("%a %Y-%m-%d %H:%M").to_string(),
-            checklist: inputs.template.name.clone(),
-        },
-        changes,
+        risk,
         evidence: verified,
         findings,
         checklist,
         overrides,
         monitoring: m.monitoring.clone().unwrap_or_default().into(),
         contacts: m.contacts.clone().unwrap_or_default().into(),
-        risk_bands: policy.bands,
         evaluated_at: now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
         digest,
     }

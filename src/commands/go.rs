@@ -31,10 +31,11 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
     }
     prompt::exit_on_interrupt(&inputs.answers_path);
     let term = Terminal::new(super::color_stderr(g));
-    let report = relcheck::judge::judge(&inputs, now);
-    term.say(&text::header(&report));
+    // The opening screen needs no evidence: it is read once, for the judgement below.
+    let risk = relcheck::judge::assess(&inputs, now);
+    term.say(&text::header(&risk));
     term.say("\n");
-    term.say(&text::matrix(&report, super::color_stderr(g)));
+    term.say(&text::matrix(&risk, super::color_stderr(g)));
 
     let by = args
         .by
@@ -81,7 +82,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
     if report.verdict == Verdict::NoGo {
         return Ok(Outcome::NoGo);
     }
-    let deployer = report.release.deployer.clone();
+    let deployer = report.risk.release.deployer.clone();
     match prompter.confirm(
         &format!(
             "Sign off as {}?",
@@ -177,13 +178,14 @@ fn findings_and_verdict(r: &Report, color: bool, width: usize) -> String {
 /// the same release gets `-2`, `-3`… rather than replacing the first.
 fn default_signoff_path(inputs: &Inputs, r: &Report) -> PathBuf {
     let date = r
+        .risk
         .release
         .deploy_local
         .split_whitespace()
         .nth(1)
         .unwrap_or("undated")
         .to_string();
-    let slug = slug(&r.release.name);
+    let slug = slug(&r.risk.release.name);
     let dir = inputs.base.join("signoffs");
     let mut path = dir.join(format!("{date}-{slug}.md"));
     let mut n = 2;

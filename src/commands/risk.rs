@@ -1,20 +1,16 @@
-//! `relcheck risk`: the risk matrix and the changes ranked by score. It shows; it does not judge.
+//! `relcheck risk`: the risk matrix and the changes ranked by score. It shows; it does not
+//! judge, so it reads no evidence file.
 
 use super::Outcome;
 use crate::cli::Global;
 use relcheck::error::InputError;
-use relcheck::report::{text::Risk, Render};
 
 pub fn run(g: &Global) -> Result<Outcome, InputError> {
-    let (_, report) = super::judge(g)?;
+    let now = super::now(g)?;
+    let inputs = super::load(g)?;
     if !g.quiet {
-        print!(
-            "{}",
-            Risk {
-                color: super::color(g)
-            }
-            .render(&report)
-        );
+        let view = relcheck::judge::assess(&inputs, now);
+        print!("{}", relcheck::report::text::risk(&view, super::color(g)));
     }
     Ok(Outcome::Done)
 }

@@ -16,7 +16,7 @@ pub struct Markdown {
 impl Render for Markdown {
     fn render(&self, r: &Report) -> String {
         let mut s = String::new();
-        let rel = &r.release;
+        let rel = &r.risk.release;
         let verdict = match r.verdict {
             Verdict::Go => "✅ GO",
             Verdict::NoGo => "⛔ NO-GO",
@@ -114,7 +114,7 @@ fn findings(r: &Report) -> String {
 }
 
 fn matrix(r: &Report) -> String {
-    let grid = matrix_cells(&r.changes);
+    let grid = matrix_cells(&r.risk.changes);
     let mut s = String::from("## Risk matrix\n\nImpact (rows) × likelihood (columns); score = impact × likelihood.\n\n| impact \\\\ likelihood |");
     for l in 1..=10 {
         let _ = write!(s, " {l} |");
@@ -136,11 +136,11 @@ fn matrix(r: &Report) -> String {
 }
 
 fn changes(r: &Report) -> String {
-    if r.changes.is_empty() {
+    if r.risk.changes.is_empty() {
         return "## Changes\n\nNone.\n\n".into();
     }
     let mut s = String::from("## Changes\n\n| change | title | score | declared | effective | recovery | owner |\n|---|---|--:|---|---|--:|---|\n");
-    for c in crate::risk::ranked(&r.changes) {
+    for c in crate::risk::ranked(&r.risk.changes) {
         let _ = writeln!(
             s,
             "| {} | {} | {} ({}×{}) | {} | **{}** | {} min | {} |",
@@ -192,7 +192,7 @@ fn evidence(r: &Report) -> String {
 fn checklist(r: &Report) -> String {
     let mut s = format!(
         "## Checklist: {}\n\n| item | question | answer | by | at |\n|---|---|---|---|---|\n",
-        e(&r.release.checklist)
+        e(&r.risk.release.checklist)
     );
     for c in r.checklist.iter().filter(|c| c.applies) {
         let answer = match (&c.answer, c.passed, c.required) {

@@ -20,18 +20,26 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub verdict: Verdict,
-    pub release: ReleaseSummary,
-    pub changes: Vec<Assessed>,
+    /// `release`, `changes` and `risk_bands`, at the top level of the JSON.
+    #[serde(flatten)]
+    pub risk: RiskView,
     pub evidence: Vec<Verified>,
     pub findings: Vec<Finding>,
     pub checklist: Vec<ChecklistRow>,
     pub overrides: Vec<AppliedOverride>,
     pub monitoring: MonitoringSummary,
     pub contacts: ContactsSummary,
-    /// The lower bounds of the score bands the changes were judged by.
-    pub risk_bands: crate::model::checklist::Bands,
     pub evaluated_at: String,
     pub digest: String,
+}
+
+/// A release and the risk of its changes: everything that needs no evidence file.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskView {
+    pub release: ReleaseSummary,
+    pub changes: Vec<Assessed>,
+    /// The lower bounds of the score bands the changes were judged by.
+    pub risk_bands: crate::model::checklist::Bands,
 }
 
 #[derive(Debug, Clone, Serialize)]

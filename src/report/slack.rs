@@ -15,7 +15,7 @@ pub struct Slack {
 
 impl Render for Slack {
     fn render(&self, r: &Report) -> String {
-        let rel = &r.release;
+        let rel = &r.risk.release;
         let mut s = String::new();
         let verdict = match r.verdict {
             Verdict::Go => ":white_check_mark: *GO*",
@@ -82,7 +82,7 @@ impl Render for Slack {
         s.push_str("```\n");
 
         let _ = writeln!(s, "\n*Changes*\n```");
-        let ranked = crate::risk::ranked(&r.changes);
+        let ranked = crate::risk::ranked(&r.risk.changes);
         let w = ranked
             .iter()
             .map(|c| code(&c.id).chars().count())
@@ -164,7 +164,7 @@ impl Render for Slack {
 }
 
 fn matrix_block(r: &Report) -> String {
-    let grid = matrix_cells(&r.changes);
+    let grid = matrix_cells(&r.risk.changes);
     let cell = |i: usize, l: usize| {
         let ids = &grid[i - 1][l - 1];
         if ids.is_empty() {

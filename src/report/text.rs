@@ -2,7 +2,7 @@
 //! score, evidence. Colour only when asked for; text from files loses control characters.
 
 use super::escape::terminal as t;
-use super::{matrix_cells, Render, Report};
+use super::{matrix_cells, Render, Report, RiskView};
 use crate::fmt::{number, percent};
 use crate::model::values::Severity;
 use crate::rules::Level;
@@ -15,18 +15,9 @@ pub struct Text {
     pub color: bool,
 }
 
-/// Only the risk: header, matrix, ranked changes (`relcheck risk`).
-pub struct Risk {
-    pub color: bool,
-}
-
 impl Render for Text {
     fn render(&self, r: &Report) -> String {
-        let mut out = header(r);
-        out.push('\n');
-        out.push_str(&matrix(r, self.color));
-        out.push('\n');
-        out.push_str(&ranked(r, self.color));
+        let mut out = risk(&r.risk, self.color);
         if !r.evidence.is_empty() {
             out.push('\n');
             out.push_str(&evidence(r, self.color));
@@ -41,18 +32,17 @@ impl Render for Text {
     }
 }
 
-impl Render for Risk {
-    fn render(&self, r: &Report) -> String {
-        let mut out = header(r);
-        out.push('\n');
-        out.push_str(&matrix(r, self.color));
-        out.push('\n');
-        out.push_str(&ranked(r, self.color));
-        out
-    }
+/// Only the risk: header, matrix, ranked changes (`relcheck risk`, and `go` before it asks).
+pub fn risk(r: &RiskView, color: bool) -> String {
+    let mut out = header(r);
+    out.push('\n');
+    out.push_str(&matrix(r, color));
+    out.push('\n');
+    out.push_str(&ranked(r, color));
+    out
 }
 
-pub fn header(r: &Report) -> String {
+pub fn header(r: &RiskView) -> String {
     let rel = &r.release;
     let mut s = format!("Release  {}\n", t(&rel.name));
     let _ = writeln!(
@@ -111,7 +101,7 @@ fn severity_cell(s: Severity, color: bool) -> Cell {
 }
 
 /// Impact down (10 at the top), likelihood across, change ids in the cells.
-pub fn matrix(r: &Report, color: bool) -> String {
+pub fn matrix(r: &RiskView, color: bool) -> String {
     let grid = matrix_cells(&r.changes);
     let mut table = table(color);
     let mut head = vec![Cell::new("i \\ l")];
@@ -143,7 +133,7 @@ pub fn matrix(r: &Report, color: bool) -> String {
     format!("Risk matrix: impact (rows) × likelihood (columns) = score\n{table}\n")
 }
 
-pub fn ranked(r: &Report, color: bool) -> String {
+pub fn ranked(r: &RiskView, color: bool) -> String {
     if r.changes.is_empty() {
         return "Changes: none\n".into();
     }
@@ -243,7 +233,7 @@ fn checklist_line(r: &Report) -> String {
     format!(
         "Checklist: {passed} of {} required items pass ({})\n",
         applicable.len(),
-        t(&r.release.checklist)
+        t(&r.risk.release.checklist)
     )
 }
 
