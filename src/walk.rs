@@ -198,8 +198,8 @@ when = "critical"
         Timestamp::parse("2026-11-25T13:00:00+09:00").unwrap()
     }
 
-    /// A first walk that answers all three applicable items.
-    fn answer_everything(loc: &Locations) {
+    /// A first walk that answers all three applicable items; returns what it was asked.
+    fn answer_everything(loc: &Locations) -> Scripted {
         let inputs = load(loc).unwrap();
         let mut p = scripted(vec![
             Some(Value::Bool(true)),
@@ -210,6 +210,7 @@ when = "critical"
             walk(&inputs, &mut p, &opts(), clock).unwrap(),
             Walked::Done { asked: 3 }
         );
+        p
     }
 
     fn opts() -> Options<'static> {
@@ -222,16 +223,7 @@ when = "critical"
     #[test]
     fn every_kind_is_asked_by_section_with_progress_and_saved() {
         let (_dir, loc) = setup();
-        let inputs = load(&loc).unwrap();
-        let mut p = scripted(vec![
-            Some(Value::Bool(true)),
-            Some(Value::Text("fast".into())),
-            Some(Value::Text("minho".into())),
-        ]);
-        assert_eq!(
-            walk(&inputs, &mut p, &opts(), clock).unwrap(),
-            Walked::Done { asked: 3 }
-        );
+        let p = answer_everything(&loc);
         let order: Vec<_> = p
             .asked
             .iter()

@@ -149,12 +149,10 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context, digest: &mut Sha256) ->
                     Ok(reading) => {
                         let t = Thresholds::for_evidence(e, ctx.policy);
                         let failed = judge(kind, &reading.figures, &t);
-                        if let (false, Some(note)) = (failed.is_empty(), &reading.note) {
-                            problems.extend(failed);
-                            problems.push(note.clone());
-                        } else {
-                            problems.extend(failed);
-                        }
+                        // The note explains a failure; on a pass there is nothing to explain.
+                        let note = reading.note.filter(|_| !failed.is_empty());
+                        problems.extend(failed);
+                        problems.extend(note);
                         figures = reading.figures;
                         file_time = reading.time;
                     }
@@ -173,12 +171,14 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context, digest: &mut Sha256) ->
         }
     }
 
-    let time: Option<DateTime<FixedOffset>> = match file_time {
-        Some(t) => Some(t.fixed_offset()),
-        None if kind == EvidenceKind::Jmeter => None,
-        None => e.recorded_at.map(|t| t.0),
+    // A JTL carries its own time; every other kind takes recorded_at.
+    let time: Option<DateTime<FixedOffset>> = if kind == EvidenceKind::Jmeter {
+        file_time.map(|t| t.fixed_offset())
+    } else {
+        e.recorded_at.map(|t| t.0)
     };
     match time {
+        // A JTL without a time has no samples or could not be read: already failing.
         None if kind == EvidenceKind::Jmeter => {
             if problems.is_empty() {
                 problems.push("the JTL carries no time".into());
