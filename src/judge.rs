@@ -15,11 +15,7 @@ pub fn assess(inputs: &Inputs, now: DateTime<FixedOffset>) -> RiskView {
     let m = &inputs.manifest;
     let policy = &inputs.template.policy;
     let deploy_at = m.release.deploy_at.map_or(now, |t| t.0);
-    let changes: Vec<_> = m
-        .changes
-        .iter()
-        .map(|c| risk::assess(c, &policy.bands))
-        .collect();
+    let changes = risk::assess_all(&m.changes, &policy.bands);
     let (local, zone) = rules::local_deploy_time(deploy_at, policy.timezone);
     RiskView {
         release: ReleaseSummary {

@@ -54,6 +54,11 @@ pub fn assess(change: &Change, bands: &Bands) -> Assessed {
     }
 }
 
+/// Every change of a manifest, assessed, in manifest order.
+pub fn assess_all(changes: &[Change], bands: &Bands) -> Vec<Assessed> {
+    changes.iter().map(|c| assess(c, bands)).collect()
+}
+
 /// The release is as severe as its most severe change; a release of no changes is Low.
 pub fn release_severity(changes: &[Assessed]) -> Severity {
     changes

@@ -45,12 +45,7 @@ pub struct Options<'a> {
 
 /// The items a walk asks, in section order, then template order.
 pub fn pending<'a>(inputs: &'a Inputs, answers: &Answers) -> Vec<&'a Item> {
-    let changes: Vec<_> = inputs
-        .manifest
-        .changes
-        .iter()
-        .map(|c| risk::assess(c, &inputs.template.policy.bands))
-        .collect();
+    let changes = risk::assess_all(&inputs.manifest.changes, &inputs.template.policy.bands);
     let severity = risk::release_severity(&changes);
     let t = &inputs.template;
     t.sections()

@@ -168,11 +168,7 @@ prompt = "Ready?"
             let manifest = Manifest::parse("release.toml", manifest).unwrap();
             let template = Template::parse("t.toml", template).unwrap();
             let answers = Answers::parse("a.toml", answers, &template).unwrap();
-            let changes = manifest
-                .changes
-                .iter()
-                .map(|c| crate::risk::assess(c, &template.policy.bands))
-                .collect();
+            let changes = crate::risk::assess_all(&manifest.changes, &template.policy.bands);
             Fixture {
                 manifest,
                 template,
