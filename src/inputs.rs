@@ -57,8 +57,9 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         .manifest
         .clone()
         .unwrap_or_else(|| PathBuf::from("release.toml"));
-    let (manifest_bytes, manifest_text) = read_text(&manifest_path)?;
+    let manifest_text = read_text(&manifest_path)?;
     let manifest = Manifest::parse(&shown(&manifest_path), &manifest_text)?;
+    let manifest_bytes = manifest_text.into_bytes();
     let base = manifest_path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -71,9 +72,9 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
     };
     let (template_bytes, template) = match &template_path {
         Some(p) => {
-            let (bytes, text) = read_text(p)?;
+            let text = read_text(p)?;
             let t = Template::parse(&shown(p), &text)?;
-            (bytes, t)
+            (text.into_bytes(), t)
         }
         None => {
             let t = Template::parse("built-in checklists/standard.toml", STANDARD_CHECKLIST)?;
@@ -90,9 +91,9 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
             (None, Answers::default())
         }
         _ => {
-            let (bytes, text) = read_text(&answers_path)?;
+            let text = read_text(&answers_path)?;
             let a = Answers::parse(&shown(&answers_path), &text, &template)?;
-            (Some(bytes), a)
+            (Some(text.into_bytes()), a)
         }
     };
 
@@ -123,14 +124,16 @@ fn shown(p: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-fn read_text(p: &Path) -> Result<(Vec<u8>, String), InputError> {
+/// A regular file's text; its bytes are `into_bytes()` of it, unchanged.
+fn read_text(p: &Path) -> Result<String, InputError> {
     let name = shown(p);
     let meta = std::fs::metadata(p).map_err(|e| InputError::new(&name, io_message(&e)))?;
     if !meta.is_file() {
         return Err(InputError::new(&name, "not a regular file"));
     }
     let bytes = std::fs::read(p).map_err(|e| InputError::new(&name, io_message(&e)))?;
-    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
         let text = String::from_utf8_lossy(&bytes[..e.utf8_error().valid_up_to()]).into_owned();
         InputError::at(
             &name,
@@ -138,8 +141,7 @@ fn read_text(p: &Path) -> Result<(Vec<u8>, String), InputError> {
             Some(text.len()..text.len()),
             "the file is not valid UTF-8",
         )
-    })?;
-    Ok((bytes, text))
+    })
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -147,5 +149,32 @@ fn io_message(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => format!("cannot read: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_that_is_not_utf8_is_an_input_error_at_the_bad_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("release.toml");
+        std::fs::write(&path, b"[release]\nname = \"caf\xe9\"\n").unwrap();
+        let e = load(&Locations {
+            manifest: Some(path),
+            ..Locations::default()
+        })
+        .unwrap_err();
+        assert!(e.message.contains("not valid UTF-8"), "{e}");
+        assert_eq!(e.position, Some((2, 12)));
+    }
+
+    #[test]
+    fn the_answers_file_sits_beside_the_manifest_named_after_it() {
+        assert_eq!(
+            default_answers_path(Path::new("deploy/prod.toml")),
+            Path::new("deploy/prod.answers.toml")
+        );
     }
 }
