@@ -293,7 +293,7 @@ pub struct Template {
 #[derive(Debug, Clone)]
 pub struct Policy {
     /// An IANA zone for freeze windows; `None` means deploy_at's own offset.
-    pub timezone: Option<chrono_tz::Tz>,
+    pub timezone: Option<Zone>,
     pub evidence_max_age: Duration,
     pub critical_needs_env: String,
     pub min_on_call: u64,
@@ -305,6 +305,29 @@ pub struct Policy {
     pub min_tps: Option<f64>,
     pub bands: Bands,
     pub freeze: Vec<FreezeWindow>,
+}
+
+/// An IANA time zone, looked up in the database bundled with the binary (never the machine's
+/// own tzdata, so a verdict does not depend on where it is computed).
+#[derive(Debug, Clone)]
+pub struct Zone {
+    /// The zone's IANA name as the database spells it, e.g. "Asia/Seoul".
+    pub name: String,
+    pub tz: jiff::tz::TimeZone,
+}
+
+impl Zone {
+    /// Looks a zone up by its IANA name; the lookup ignores ASCII case, and the name kept is
+    /// the database's spelling. `None` for a name the database does not know.
+    pub fn get(name: &str) -> Option<Zone> {
+        let tz = jiff::tz::TimeZoneDatabase::bundled().get(name).ok()?;
+        let name = tz.iana_name().unwrap_or(name).to_string();
+        // Placeholders, not places: jiff's "Etc/Unknown" and tzdata's "Factory".
+        if tz.is_unknown() || name == "Factory" {
+            return None;
+        }
+        Some(Zone { name, tz })
+    }
 }
 
 /// Lower bounds of the score bands; they rise strictly.
@@ -366,7 +389,7 @@ impl Template {
 
         let timezone = match &p.timezone {
             None => None,
-            Some(tz) => Some(tz.get_ref().trim().parse::<chrono_tz::Tz>().map_err(|_| {
+            Some(tz) => Some(Zone::get(tz.get_ref().trim()).ok_or_else(|| {
                 err(
                     tz.span(),
                     format!(
@@ -696,5 +719,29 @@ mod tests {
     fn unknown_time_zones_are_input_errors() {
         let e = Template::parse("t.toml", "[policy]\ntimezone = \"Mars/Olympus\"\n").unwrap_err();
         assert_eq!(e.position, Some((2, 12)));
+    }
+
+    #[test]
+    fn time_zones_are_looked_up_by_iana_name_and_kept_in_its_spelling() {
+        let zone = |name: &str| {
+            Template::parse("t.toml", &format!("[policy]\ntimezone = \"{name}\"\n"))
+                .map(|t| t.policy.timezone.unwrap().name)
+        };
+        assert_eq!(zone("Asia/Seoul").unwrap(), "Asia/Seoul");
+        assert_eq!(zone(" Asia/Seoul ").unwrap(), "Asia/Seoul");
+        assert_eq!(zone("asia/SEOUL").unwrap(), "Asia/Seoul");
+        assert_eq!(zone("UTC").unwrap(), "UTC");
+        assert_eq!(zone("America/New_York").unwrap(), "America/New_York");
+        for bad in [
+            "",
+            "Mars/Olympus",
+            "Etc/Unknown",
+            "factory",
+            "Asia/Seoul/x",
+            "+09:00",
+        ] {
+            let e = zone(bad).unwrap_err();
+            assert!(e.message.contains("unknown time zone"), "{bad}: {e}");
+        }
     }
 }

@@ -3,20 +3,33 @@
 //! policy names none — a deploy at Thursday 16:00 UTC is Friday 01:00 in Asia/Seoul.
 
 use super::{Ctx, Finding};
-use crate::model::checklist::FreezeWindow;
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Timelike};
+use crate::model::checklist::{FreezeWindow, Zone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, TimeDelta, Timelike};
 
 /// The deploy time as a wall-clock time where the policy's windows are read, with the
 /// zone's name.
 pub fn local_deploy_time(
     deploy_at: DateTime<FixedOffset>,
-    tz: Option<chrono_tz::Tz>,
+    zone: Option<&Zone>,
 ) -> (NaiveDateTime, String) {
-    match tz {
-        Some(tz) => (
-            deploy_at.with_timezone(&tz).naive_local(),
-            tz.name().to_string(),
-        ),
+    match zone {
+        Some(zone) => {
+            // Offsets change on whole seconds, so the instant's second decides the offset. An
+            // instant outside jiff's range (about years -9999 to 9999) takes the offset at the
+            // nearer end.
+            let at = jiff::Timestamp::from_second(deploy_at.timestamp()).unwrap_or(
+                if deploy_at.timestamp() < 0 {
+                    jiff::Timestamp::MIN
+                } else {
+                    jiff::Timestamp::MAX
+                },
+            );
+            let offset = zone.tz.to_offset(at).seconds();
+            (
+                deploy_at.naive_utc() + TimeDelta::seconds(i64::from(offset)),
+                zone.name.clone(),
+            )
+        }
         None => (
             deploy_at.naive_local(),
             format!("UTC{}", deploy_at.offset()),
@@ -31,7 +44,7 @@ pub fn matches(w: &FreezeWindow, local: NaiveDateTime) -> bool {
 }
 
 pub fn freeze_window(ctx: &Ctx) -> Vec<Finding> {
-    let (local, zone) = local_deploy_time(ctx.deploy_at, ctx.template.policy.timezone);
+    let (local, zone) = local_deploy_time(ctx.deploy_at, ctx.template.policy.timezone.as_ref());
     ctx.template
         .policy
         .freeze
@@ -108,6 +121,83 @@ mod tests {
         assert_eq!(at("14:59:59"), ["freeze-window"]);
         assert_eq!(at("15:00:00"), Vec::<&str>::new());
         assert_eq!(at("13:59:59"), Vec::<&str>::new());
+    }
+
+    /// The wall-clock time and zone name of an RFC 3339 instant in the named zone.
+    fn local_in(zone: &str, at: &str) -> (String, String) {
+        let zone = crate::model::checklist::Zone::get(zone).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339(at).unwrap();
+        let (local, name) = super::local_deploy_time(at, Some(&zone));
+        (local.format("%a %Y-%m-%d %H:%M:%S").to_string(), name)
+    }
+
+    #[test]
+    fn new_york_is_utc_minus_4_in_july_and_minus_5_in_january() {
+        let ny = "America/New_York";
+        let july = local_in(ny, "2026-07-15T16:00:00Z");
+        assert_eq!(july, ("Wed 2026-07-15 12:00:00".into(), ny.into()));
+        let january = local_in(ny, "2026-01-15T16:00:00Z");
+        assert_eq!(january.0, "Thu 2026-01-15 11:00:00");
+    }
+
+    #[test]
+    fn the_offset_changes_exactly_at_a_dst_transition() {
+        let ny = "America/New_York";
+        // 2026-03-08 02:00 EST becomes 03:00 EDT.
+        assert_eq!(
+            local_in(ny, "2026-03-08T06:59:59Z").0,
+            "Sun 2026-03-08 01:59:59"
+        );
+        assert_eq!(
+            local_in(ny, "2026-03-08T07:00:00Z").0,
+            "Sun 2026-03-08 03:00:00"
+        );
+        // 2026-11-01 02:00 EDT falls back to 01:00 EST: 01:xx happens twice.
+        assert_eq!(
+            local_in(ny, "2026-11-01T05:59:59Z").0,
+            "Sun 2026-11-01 01:59:59"
+        );
+        assert_eq!(
+            local_in(ny, "2026-11-01T06:00:00Z").0,
+            "Sun 2026-11-01 01:00:00"
+        );
+        // The instant's own offset does not matter, only the instant.
+        assert_eq!(
+            local_in(ny, "2026-03-08T15:00:00+08:00").0,
+            "Sun 2026-03-08 03:00:00"
+        );
+    }
+
+    #[test]
+    fn a_friday_evening_window_in_new_york_follows_dst() {
+        let tpl = "[policy]\ntimezone = \"America/New_York\"\n[[policy.freeze]]\nname = \"friday\"\ndays = [\"fri\"]\nfrom = \"18:00\"\nto = \"24:00\"\nallow = \"none\"\n[[items]]\nid = \"ready\"\nprompt = \"?\"\n";
+        let at = |t: &str| {
+            let m = MANIFEST.replace(WED, &format!("deploy_at = \"{t}\""));
+            let found = Fixture::new(&m, tpl, "[answers.ready]\nvalue = true\n").findings();
+            found
+                .into_iter()
+                .filter(|f| f.message.contains("freeze window"))
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+        };
+        // 22:30 UTC is 18:30 EDT in July, 17:30 EST in January.
+        let july = at("2026-07-17T22:30:00Z");
+        assert_eq!(july.len(), 1, "{july:?}");
+        assert!(
+            july[0].contains("Fri 2026-07-17 18:30 (America/New_York)"),
+            "{}",
+            july[0]
+        );
+        assert_eq!(at("2026-01-16T22:30:00Z"), Vec::<String>::new());
+        assert_eq!(at("2026-01-16T23:00:00Z").len(), 1);
+    }
+
+    #[test]
+    fn instants_at_the_ends_of_the_calendar_still_map() {
+        let (local, _) = local_in("Asia/Seoul", "9999-12-31T23:59:59Z");
+        assert_eq!(local, "Sat +10000-01-01 08:59:59");
+        let (local, _) = local_in("America/New_York", "0000-01-01T00:00:00Z");
+        assert!(local.starts_with("Fri -0001-12-31 19:"), "{local}");
     }
 
     #[test]
