@@ -5,7 +5,7 @@ use crate::error::InputError;
 use crate::model::answers::Answers;
 use crate::model::checklist::Template;
 use crate::model::manifest::Manifest;
-use sha2::{Digest, Sha256};
+use crate::sha256::Sha256;
 use std::path::{Path, PathBuf};
 
 /// The built-in default checklist (`checklists/standard.toml`).

@@ -5,9 +5,9 @@ use crate::evidence::{self, Context};
 use crate::inputs::Inputs;
 use crate::report::{ChecklistRow, ReleaseSummary, Report, RiskView};
 use crate::rules::{self, Ctx};
+use crate::sha256::Sha256;
 use crate::{risk, verdict};
 use chrono::{DateTime, FixedOffset};
-use sha2::{Digest, Sha256};
 
 /// The release and its changes with their risk: what `risk` shows and `go` opens with. It
 /// reads no evidence file.

@@ -14,6 +14,7 @@ pub mod report;
 pub mod risk;
 pub mod rules;
 pub mod schema;
+pub mod sha256;
 pub mod store;
 pub mod verdict;
 pub mod walk;

@@ -1,9 +1,9 @@
 //! Reading a JTL in large blocks on two threads, hashing every byte on the way.
 //!
 //! Every byte must go to two sha256 (the evidence's own and the release digest) and through the
-//! parser. Each block is read once into a buffer that both threads see: this thread feeds the
-//! evidence's hash and parses the first part of the block, the helper feeds the digest and
-//! parses the rest. The helper starts after the first line feed past the split point, which is
+//! parser. Each block is read once into a buffer that both threads see: this thread reads and
+//! parses the first part of the block, the helper feeds both hashes (side by side, which costs
+//! less than one after the other: [`crate::sha256::update_both`]) and parses the rest. The helper starts after the first line feed past the split point, which is
 //! a record boundary unless that line feed sits inside a quoted field; the first part's parse
 //! ends exactly there when it is, so the helper's result is kept only when it did, and otherwise
 //! the rest is read again here. While the helper works on a block, the next one is read into a
@@ -38,11 +38,10 @@ impl Default for Options {
     }
 }
 
-/// Where the bytes go besides the parser, in file order: `here` on the calling thread, `there`
-/// on the helper.
+/// Where the bytes go besides the parser.
 pub struct Sinks<'a> {
-    pub here: &'a mut dyn FnMut(&[u8]),
-    pub there: &'a mut (dyn FnMut(&[u8]) + Send),
+    /// Given every byte, in file order, on the helper thread (on this one without threads).
+    pub hash: &'a mut (dyn FnMut(&[u8]) + Send),
     /// Told the bytes read so far after each block.
     pub progress: &'a mut dyn FnMut(u64),
 }
@@ -54,21 +53,17 @@ pub fn read<R: Read>(
     opts: Options,
     sinks: Sinks,
 ) -> io::Result<(Result<Reading, String>, u64)> {
-    let Sinks {
-        here,
-        there,
-        progress,
-    } = sinks;
+    let Sinks { hash, progress } = sinks;
     if !opts.threads {
-        let mut helper = Inline { there, reply: None };
-        return drive(src, opts, here, &mut helper, progress);
+        let mut helper = Inline { hash, reply: None };
+        return drive(src, opts, &mut helper, progress);
     }
     std::thread::scope(|scope| {
         let (job_tx, job_rx) = mpsc::channel::<Job>();
         let (reply_tx, reply_rx) = mpsc::channel::<Reply>();
         scope.spawn(move || {
             for job in job_rx {
-                if reply_tx.send(job.run(there)).is_err() {
+                if reply_tx.send(job.run(hash)).is_err() {
                     break;
                 }
             }
@@ -77,7 +72,7 @@ pub fn read<R: Read>(
             tx: job_tx,
             rx: reply_rx,
         };
-        drive(src, opts, here, &mut helper, progress)
+        drive(src, opts, &mut helper, progress)
     })
 }
 
@@ -103,8 +98,8 @@ struct Reply {
 }
 
 impl Job {
-    fn run(self, there: &mut (dyn FnMut(&[u8]) + Send)) -> Reply {
-        there(&self.buf[self.hash.clone()]);
+    fn run(self, hash: &mut (dyn FnMut(&[u8]) + Send)) -> Reply {
+        hash(&self.buf[self.hash.clone()]);
         let parsed = self.parse.map(|mut p| {
             let out = jtl_fast::parse(
                 &self.buf[..p.end],
@@ -131,7 +126,7 @@ trait Helper {
 }
 
 struct Inline<'a> {
-    there: &'a mut (dyn FnMut(&[u8]) + Send),
+    hash: &'a mut (dyn FnMut(&[u8]) + Send),
     reply: Option<Reply>,
 }
 
@@ -140,7 +135,7 @@ impl Helper for Inline<'_> {
         false
     }
     fn submit(&mut self, job: Job) {
-        self.reply = Some(job.run(self.there));
+        self.reply = Some(job.run(self.hash));
     }
     fn ready(&mut self) -> Option<Reply> {
         self.reply.take()
@@ -211,7 +206,6 @@ const ROOM: usize = 64 << 10;
 fn drive<R: Read>(
     mut src: R,
     opts: Options,
-    here: &mut dyn FnMut(&[u8]),
     helper: &mut dyn Helper,
     progress: &mut dyn FnMut(u64),
 ) -> io::Result<(Result<Reading, String>, u64)> {
@@ -230,10 +224,10 @@ fn drive<R: Read>(
     let mut acc = Acc::default();
     let mut spare = Some((Box::<Acc>::default(), Box::<Scratch>::default()));
     let mut scratch = Scratch::default();
-    // This thread's share of a block's rows, in thousandths. It also reads and feeds one hash,
-    // as the helper feeds the other, so it starts below half and follows whichever thread
-    // finished first.
-    let mut share = 400usize;
+    // This thread's share of a block's rows, in thousandths. The helper hashes every byte twice
+    // while this thread only reads, so it starts with most of the rows and follows whichever
+    // thread finished first; at 1000 the helper only hashes.
+    let mut share = 900usize;
     loop {
         let filled = fresh + n;
         let new = fresh..filled;
@@ -261,7 +255,7 @@ fn drive<R: Read>(
             Phase::Header | Phase::Done(_) => {
                 helper.submit(Job {
                     buf: cur.clone(),
-                    hash: new.clone(),
+                    hash: new,
                     parse: None,
                 });
                 ahead = if eof {
@@ -269,7 +263,6 @@ fn drive<R: Read>(
                 } else {
                     Some(read_block(&mut src, &mut next, block)?)
                 };
-                here(&cur[new]);
                 helper.wait();
                 carry_from = if matches!(phase, Phase::Header) {
                     base
@@ -303,7 +296,7 @@ fn drive<R: Read>(
                 let split = part.as_ref().map(|p| p.start);
                 helper.submit(Job {
                     buf: cur.clone(),
-                    hash: new.clone(),
+                    hash: new,
                     parse: part,
                 });
                 ahead = if eof {
@@ -311,7 +304,6 @@ fn drive<R: Read>(
                 } else {
                     Some(read_block(&mut src, &mut next, block)?)
                 };
-                here(&data[new]);
                 let first = jtl_fast::parse(
                     data,
                     start,
@@ -327,7 +319,7 @@ fn drive<R: Read>(
                         reply
                     }
                     None => {
-                        share = (share + 10).min(900);
+                        share = (share + 10).min(1000);
                         helper.wait()
                     }
                 };

@@ -20,10 +20,10 @@ pub mod stream;
 use crate::model::checklist::Policy;
 use crate::model::manifest::{Evidence, EvidenceKind};
 use crate::model::values::commits_match;
+use crate::sha256::{update_both, Sha256};
 use chrono::{DateTime, FixedOffset, Utc};
 use progress::Progress;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -317,8 +317,8 @@ const TWO_THREADS_FROM: u64 = 512 << 10;
 /// Files below this size are read in small blocks.
 const SMALL_BLOCKS_UP_TO: u64 = 16 << 20;
 
-/// A JTL goes through the block reader: one read of each byte, parsed and hashed for both
-/// sha256 on two threads (this one hashes the evidence's own, the helper the digest).
+/// A JTL goes through the block reader: one read of each byte, parsed on two threads, while
+/// the helper feeds both sha256 (the evidence's own and the digest).
 fn read_jtl(
     file: std::fs::File,
     len: u64,
@@ -340,8 +340,7 @@ fn read_jtl(
         ..default
     };
     let sinks = jtl_blocks::Sinks {
-        here: &mut |b| own.update(b),
-        there: &mut |b| digest.update(b),
+        hash: &mut |b| update_both(&mut own, digest, b),
         progress: &mut |n| progress.at(n),
     };
     let (result, count) =
@@ -392,8 +391,7 @@ impl<R: Read> Read for Hashing<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self.inner.read(buf) {
             Ok(n) => {
-                self.own.update(&buf[..n]);
-                self.digest.update(&buf[..n]);
+                update_both(&mut self.own, self.digest, &buf[..n]);
                 self.count += n as u64;
                 self.progress.at(self.count);
                 Ok(n)

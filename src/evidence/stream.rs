@@ -5,7 +5,7 @@
 //! digest). The channel holds at most two blocks, so a parser that stops early and lets the rest
 //! be drained only waits on the hashing, and memory stays at a few blocks whatever the file.
 
-use sha2::{Digest, Sha256};
+use crate::sha256::{update_both, Sha256};
 use std::io::{self, BufRead, Read};
 use std::sync::{mpsc, Arc};
 
@@ -32,8 +32,7 @@ pub fn read<R: Read, T>(
         let helper = scope.spawn(move || {
             let mut own = Sha256::new();
             for block in rx {
-                own.update(&block[..]);
-                digest.update(&block[..]);
+                update_both(&mut own, digest, &block[..]);
             }
             own
         });
@@ -134,8 +133,8 @@ mod tests {
             assert_eq!(out.result, &data[..stop_after.min(data.len())]);
             assert_eq!(out.count, data.len() as u64);
             assert!(out.error.is_none());
-            assert_eq!(out.own.finalize()[..], Sha256::digest(&data)[..]);
-            assert_eq!(digest.finalize()[..], Sha256::digest(&data)[..]);
+            assert_eq!(out.own.finalize(), Sha256::digest(&data));
+            assert_eq!(digest.finalize(), Sha256::digest(&data));
         }
     }
 }
