@@ -14,13 +14,20 @@ fn reference(bytes: &[u8]) -> Result<Reading, String> {
 }
 
 /// Reads with the fast path; also checks that every byte went to the hash sink, in order.
-fn fast(bytes: &[u8], block: usize, threads: bool, min_split: usize) -> Result<Reading, String> {
+fn fast(
+    bytes: &[u8],
+    block: usize,
+    threads: bool,
+    min_split: usize,
+    share: usize,
+) -> Result<Reading, String> {
     let mut hashed = Vec::new();
     let mut last = 0;
     let opts = Options {
         block,
         threads,
         min_split,
+        share,
     };
     let sinks = Sinks {
         hash: &mut |b| hashed.extend_from_slice(b),
@@ -38,15 +45,22 @@ fn fast(bytes: &[u8], block: usize, threads: bool, min_split: usize) -> Result<R
 fn same_everywhere(bytes: &[u8]) -> Result<(), TestCaseError> {
     let want = reference(bytes);
     for block in [1, 2, 3, 7, 16, 61, 256, 4096, 1 << 20] {
-        for (threads, min_split) in [(false, 0), (true, 0), (true, 64)] {
-            let got = fast(bytes, block, threads, min_split);
+        // Starting with the helper only hashing (1000) or also parsing (400).
+        for (threads, min_split, share) in [
+            (false, 0, 1000),
+            (true, 0, 1000),
+            (true, 0, 400),
+            (true, 64, 400),
+        ] {
+            let got = fast(bytes, block, threads, min_split, share);
             prop_assert_eq!(
                 &got,
                 &want,
-                "block {} threads {} min_split {} on {:?}",
+                "block {} threads {} min_split {} share {} on {:?}",
                 block,
                 threads,
                 min_split,
+                share,
                 String::from_utf8_lossy(bytes)
             );
         }
@@ -265,7 +279,13 @@ fn a_large_plain_jtl_is_split_between_threads_and_matches() {
     let want = reference(s.as_bytes());
     assert!(want.is_ok());
     for block in [4096, 65_536, 1 << 20] {
-        assert_eq!(fast(s.as_bytes(), block, true, 1024), want, "block {block}");
+        for share in [1000, 400] {
+            assert_eq!(
+                fast(s.as_bytes(), block, true, 1024, share),
+                want,
+                "block {block} share {share}"
+            );
+        }
     }
 }
 
@@ -285,11 +305,13 @@ fn records_and_headers_longer_than_a_block_and_its_room_are_carried_whole() {
     assert_eq!(want.as_ref().map(|r| r.figures.samples), Ok(Some(2_000)));
     for block in [4096, 65_536, 300_000] {
         for threads in [false, true] {
-            assert_eq!(
-                fast(s.as_bytes(), block, threads, 1024),
-                want,
-                "block {block}"
-            );
+            for share in [1000, 400] {
+                assert_eq!(
+                    fast(s.as_bytes(), block, threads, 1024, share),
+                    want,
+                    "block {block} share {share}"
+                );
+            }
         }
     }
 }
@@ -304,6 +326,8 @@ fn an_unclosed_quote_that_runs_to_the_end_is_read_like_the_reference() {
     }
     let want = reference(s.as_bytes());
     for threads in [false, true] {
-        assert_eq!(fast(s.as_bytes(), 4096, threads, 1024), want);
+        for share in [1000, 400] {
+            assert_eq!(fast(s.as_bytes(), 4096, threads, 1024, share), want);
+        }
     }
 }

@@ -1,12 +1,13 @@
 //! Reading a JTL in large blocks on two threads, hashing every byte on the way.
 //!
 //! Every byte must go to two sha256 (the evidence's own and the release digest) and through the
-//! parser. Each block is read once into a buffer that both threads see: this thread reads and
-//! parses the first part of the block, the helper feeds both hashes (side by side, which costs
-//! less than one after the other: [`crate::sha256::update_both`]) and parses the rest. The helper starts after the first line feed past the split point, which is
-//! a record boundary unless that line feed sits inside a quoted field; the first part's parse
-//! ends exactly there when it is, so the helper's result is kept only when it did, and otherwise
-//! the rest is read again here. While the helper works on a block, the next one is read into a
+//! parser. Each block is read once into a buffer that both threads see. The helper feeds both
+//! hashes (side by side, which costs less than one after the other:
+//! [`crate::sha256::update_both`]); this thread reads and parses. When the helper keeps up, it
+//! also parses the last part of a block, from the first line feed past a split point. That line
+//! feed is a record boundary unless it sits inside a quoted field; the first part's parse ends
+//! exactly there when it is, so the helper's result is kept only when it did, and otherwise the
+//! rest is read again here. While the helper works on a block, the next one is read into a
 //! second buffer; a record cut by the block's end is copied in front of it. Memory stays at
 //! about two blocks whatever the file's size.
 
@@ -26,6 +27,9 @@ pub struct Options {
     pub threads: bool,
     /// Below this many bytes a block's rows are not split between the threads.
     pub min_split: usize,
+    /// This thread's share of the first block's rows, in thousandths; it then follows
+    /// whichever thread finished first. At 1000 the helper only hashes.
+    pub share: usize,
 }
 
 impl Default for Options {
@@ -34,6 +38,9 @@ impl Default for Options {
             block: 1 << 20,
             threads: true,
             min_split: 64 << 10,
+            // The helper feeds both hashes while this thread only reads: hashing is the longer
+            // task, so the rows start here.
+            share: 1000,
         }
     }
 }
@@ -203,6 +210,75 @@ impl Rows {
 /// Room kept before each block for the record carried over from the block before it.
 const ROOM: usize = 64 << 10;
 
+/// The helper and the jobs it has not answered yet.
+///
+/// A job that only hashes is not waited for: this thread goes on reading and parsing, and
+/// collects the answer when it needs the job's buffer again, so a helper that is busier than
+/// this thread always has its next block waiting. A job with rows to parse is waited for at
+/// once, since the next block's rows start where its rows end. Answers come in job order.
+struct Pipe<'h> {
+    helper: &'h mut dyn Helper,
+    unanswered: usize,
+    /// Whether the job before the last one only hashed: it held the buffer read next.
+    before_last_hash_only: bool,
+    last_hash_only: bool,
+}
+
+impl Pipe<'_> {
+    fn hash_only(&mut self, job: Job) {
+        debug_assert!(job.parse.is_none());
+        self.helper.submit(job);
+        if self.helper.parallel() {
+            self.unanswered += 1;
+        } else {
+            self.helper.wait();
+        }
+        self.before_last_hash_only = std::mem::replace(&mut self.last_hash_only, true);
+    }
+
+    fn submit(&mut self, job: Job) {
+        self.helper.submit(job);
+        self.before_last_hash_only = std::mem::replace(&mut self.last_hash_only, false);
+    }
+
+    /// The answer to the last job submitted, and whether it was already there when asked
+    /// (the helper finished first).
+    fn answer(&mut self) -> (Reply, bool) {
+        self.settle();
+        match self.helper.ready() {
+            Some(reply) => (reply, true),
+            None => (self.helper.wait(), false),
+        }
+    }
+
+    /// Collects the answers to every job that only hashed.
+    fn settle(&mut self) {
+        while self.unanswered > 0 {
+            self.helper.wait();
+            self.unanswered -= 1;
+        }
+    }
+
+    /// Waits until the helper is done with `buf`, which the job before the last one used. When
+    /// that job only hashed, whether it had to wait moves this thread's share of the rows: up
+    /// when the helper was behind, down when it was done first.
+    fn reclaim(&mut self, buf: &Arc<Vec<u8>>, share: &mut usize) {
+        let mut waited = false;
+        while Arc::strong_count(buf) > 1 && self.unanswered > 0 {
+            self.helper.wait();
+            self.unanswered -= 1;
+            waited = true;
+        }
+        if self.before_last_hash_only && self.helper.parallel() {
+            *share = if waited {
+                (*share + 10).min(1000)
+            } else {
+                share.saturating_sub(10).max(100)
+            };
+        }
+    }
+}
+
 fn drive<R: Read>(
     mut src: R,
     opts: Options,
@@ -224,10 +300,16 @@ fn drive<R: Read>(
     let mut acc = Acc::default();
     let mut spare = Some((Box::<Acc>::default(), Box::<Scratch>::default()));
     let mut scratch = Scratch::default();
-    // This thread's share of a block's rows, in thousandths. The helper hashes every byte twice
-    // while this thread only reads, so it starts with most of the rows and follows whichever
-    // thread finished first; at 1000 the helper only hashes.
-    let mut share = 900usize;
+    // This thread's share of a block's rows, in thousandths (see `Options::share`).
+    let mut share = opts.share.clamp(100, 1000);
+    // Jobs that only hash, handed over and not yet answered (at most two: one per buffer), and
+    // whether the last job was one.
+    let mut pipe = Pipe {
+        helper,
+        unanswered: 0,
+        before_last_hash_only: false,
+        last_hash_only: false,
+    };
     loop {
         let filled = fresh + n;
         let new = fresh..filled;
@@ -253,7 +335,7 @@ fn drive<R: Read>(
         let ahead;
         match &mut phase {
             Phase::Header | Phase::Done(_) => {
-                helper.submit(Job {
+                pipe.hash_only(Job {
                     buf: cur.clone(),
                     hash: new,
                     parse: None,
@@ -261,9 +343,9 @@ fn drive<R: Read>(
                 ahead = if eof {
                     None
                 } else {
+                    pipe.reclaim(&next, &mut share);
                     Some(read_block(&mut src, &mut next, block)?)
                 };
-                helper.wait();
                 carry_from = if matches!(phase, Phase::Header) {
                     base
                 } else {
@@ -272,7 +354,7 @@ fn drive<R: Read>(
             }
             Phase::Rows(rows) => {
                 let data = &cur[..filled];
-                let split = (helper.parallel() && filled - start >= opts.min_split)
+                let split = (pipe.helper.parallel() && filled - start >= opts.min_split)
                     .then(|| {
                         let mid = start + (filled - start) * share / 1000;
                         memchr::memchr(b'\n', &data[mid..]).map(|i| mid + i + 1)
@@ -294,14 +376,20 @@ fn drive<R: Read>(
                     }
                 };
                 let split = part.as_ref().map(|p| p.start);
-                helper.submit(Job {
+                let job = Job {
                     buf: cur.clone(),
                     hash: new,
                     parse: part,
-                });
+                };
+                if split.is_some() {
+                    pipe.submit(job);
+                } else {
+                    pipe.hash_only(job);
+                }
                 ahead = if eof {
                     None
                 } else {
+                    pipe.reclaim(&next, &mut share);
                     Some(read_block(&mut src, &mut next, block)?)
                 };
                 let first = jtl_fast::parse(
@@ -313,19 +401,22 @@ fn drive<R: Read>(
                     &mut acc,
                     &mut scratch,
                 );
-                let reply = match helper.ready() {
-                    Some(reply) => {
-                        share = share.saturating_sub(10).max(100);
-                        reply
-                    }
-                    None => {
-                        share = (share + 10).min(1000);
-                        helper.wait()
-                    }
-                };
-
                 let mut outcomes = vec![first];
-                if let Some((theirs, mut their_acc, their_scratch)) = reply.parsed {
+                let parsed = if split.is_some() {
+                    match pipe.answer() {
+                        (reply, true) => {
+                            share = share.saturating_sub(10).max(100);
+                            reply.parsed
+                        }
+                        (reply, false) => {
+                            share = (share + 10).min(1000);
+                            reply.parsed
+                        }
+                    }
+                } else {
+                    None
+                };
+                if let Some((theirs, mut their_acc, their_scratch)) = parsed {
                     if first.problem.is_none() {
                         if Some(first.stop) == split {
                             their_acc.drain_into(&mut acc);
@@ -367,6 +458,8 @@ fn drive<R: Read>(
             }
         }
         let Some((mut n2, mut eof2)) = ahead else {
+            // Every byte must be hashed before the caller reads the hashes.
+            pipe.settle();
             break;
         };
         total += n2 as u64;

@@ -311,22 +311,17 @@ fn read_file(
     Ok((result, hex))
 }
 
-/// Files at least this large are read on two threads (k6, Locust, JUnit: their parsers are
-/// slower than hashing, so a second thread pays early).
+/// Files at least this large are read on two threads: below it, starting the helper costs
+/// more than it saves.
 const TWO_THREADS_FROM: u64 = 512 << 10;
-
-/// JTLs at least this large are read on two threads. Below it, starting the helper and waking
-/// it for every block costs more than it saves: measured on the story's 1.8 MB JTL, one thread
-/// is 0.2–0.3 ms faster; at 4 MB two threads are.
-const JTL_TWO_THREADS_FROM: u64 = 3 << 20;
 
 /// JTLs below this size are read in small blocks: fresh pages cost more than the reads they
 /// hold (a page fault here is several microseconds), so a small file goes through two small
 /// buffers, used over and over. From about 8 MB, fewer hand-overs between the threads win.
 const JTL_SMALL_BLOCKS_UP_TO: u64 = 6 << 20;
 
-/// A JTL goes through the block reader: one read of each byte, parsed (on two threads if it is
-/// large, while the helper feeds both sha256: the evidence's own and the digest).
+/// A JTL goes through the block reader: one read of each byte, parsed here while a helper
+/// feeds both sha256 (the evidence's own and the digest), and parses too when it has time.
 fn read_jtl(
     file: std::fs::File,
     len: u64,
@@ -337,7 +332,7 @@ fn read_jtl(
     let mut progress = Progress::new(shown, len);
     let default = jtl_blocks::Options::default();
     let opts = jtl_blocks::Options {
-        threads: len >= JTL_TWO_THREADS_FROM,
+        threads: len >= TWO_THREADS_FROM,
         block: if len < JTL_SMALL_BLOCKS_UP_TO {
             128 << 10
         } else {
