@@ -302,8 +302,6 @@ fn drive<R: Read>(
     let mut scratch = Scratch::default();
     // This thread's share of a block's rows, in thousandths (see `Options::share`).
     let mut share = opts.share.clamp(100, 1000);
-    // Jobs that only hash, handed over and not yet answered (at most two: one per buffer), and
-    // whether the last job was one.
     let mut pipe = Pipe {
         helper,
         unanswered: 0,
