@@ -143,29 +143,18 @@ mod tests {
     #[test]
     fn the_offset_changes_exactly_at_a_dst_transition() {
         let ny = "America/New_York";
-        // 2026-03-08 02:00 EST becomes 03:00 EDT.
-        assert_eq!(
-            local_in(ny, "2026-03-08T06:59:59Z").0,
-            "Sun 2026-03-08 01:59:59"
-        );
-        assert_eq!(
-            local_in(ny, "2026-03-08T07:00:00Z").0,
-            "Sun 2026-03-08 03:00:00"
-        );
-        // 2026-11-01 02:00 EDT falls back to 01:00 EST: 01:xx happens twice.
-        assert_eq!(
-            local_in(ny, "2026-11-01T05:59:59Z").0,
-            "Sun 2026-11-01 01:59:59"
-        );
-        assert_eq!(
-            local_in(ny, "2026-11-01T06:00:00Z").0,
-            "Sun 2026-11-01 01:00:00"
-        );
-        // The instant's own offset does not matter, only the instant.
-        assert_eq!(
-            local_in(ny, "2026-03-08T15:00:00+08:00").0,
-            "Sun 2026-03-08 03:00:00"
-        );
+        for (instant, local) in [
+            // 2026-03-08 02:00 EST becomes 03:00 EDT.
+            ("2026-03-08T06:59:59Z", "Sun 2026-03-08 01:59:59"),
+            ("2026-03-08T07:00:00Z", "Sun 2026-03-08 03:00:00"),
+            // 2026-11-01 02:00 EDT falls back to 01:00 EST: 01:xx happens twice.
+            ("2026-11-01T05:59:59Z", "Sun 2026-11-01 01:59:59"),
+            ("2026-11-01T06:00:00Z", "Sun 2026-11-01 01:00:00"),
+            // The instant's own offset does not matter, only the instant.
+            ("2026-03-08T15:00:00+08:00", "Sun 2026-03-08 03:00:00"),
+        ] {
+            assert_eq!(local_in(ny, instant).0, local, "{instant}");
+        }
     }
 
     #[test]
