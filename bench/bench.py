@@ -23,10 +23,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 NOW = "2025-11-27T13:00:00+00:00"
 
-RELEASE_HEAD = """[release]
-name = "bench"
+def release_head(name, deploy_at):
+    """The release, monitoring and contacts tables every bench manifest starts with: a low
+    release that passes every rule except what its changes and evidence decide."""
+    return f"""[release]
+name = "{name}"
 deployer = "bench"
-deploy_at = "2025-11-27T14:00:00+00:00"
+deploy_at = "{deploy_at}"
 approvers = ["other"]
 list_frozen_at = "2025-11-26T09:00:00+00:00"
 
@@ -36,7 +39,10 @@ watch_minutes = 30
 
 [contacts]
 on_call = ["a", "b"]
+"""
 
+
+RELEASE_HEAD = release_head("bench", "2025-11-27T14:00:00+00:00") + """
 [[changes]]
 id = "soak"
 title = "one soak test"

@@ -6,25 +6,14 @@ time is the model, risk and rules over N changes. Deterministic.
 """
 import sys
 
+from bench import release_head
+
 SEV = ["low", "medium", "high", "critical"]
 
 
 def main():
     n, out = int(sys.argv[1]), sys.argv[2]
-    parts = ["""[release]
-name = "bench: many changes"
-deployer = "bench"
-deploy_at = "2025-11-27T12:00:00+00:00"
-approvers = ["other"]
-list_frozen_at = "2025-11-26T09:00:00+00:00"
-
-[monitoring]
-dashboards = ["https://grafana.example/d/x"]
-watch_minutes = 30
-
-[contacts]
-on_call = ["a", "b"]
-"""]
+    parts = [release_head("bench: many changes", "2025-11-27T12:00:00+00:00")]
     for i in range(n):
         sev = SEV[i % 3]  # no critical: those would need evidence
         parts.append(f"""
