@@ -195,14 +195,18 @@ when = "critical"
 
     /// A first walk that answers all three applicable items; returns what it was asked.
     fn answer_everything(loc: &Locations) -> Scripted {
-        let inputs = load(loc).unwrap();
+        answer_all(&load(loc).unwrap())
+    }
+
+    /// A walk over `inputs` that answers all three applicable items, each asked.
+    fn answer_all(inputs: &Inputs) -> Scripted {
         let mut p = scripted(vec![
             Some(Value::Bool(true)),
             Some(Value::Text("fast".into())),
             Some(Value::Text("minho".into())),
         ]);
         assert_eq!(
-            walk(&inputs, &mut p, &opts(), clock).unwrap(),
+            walk(inputs, &mut p, &opts(), clock).unwrap(),
             Walked::Done { asked: 3 }
         );
         p
@@ -301,15 +305,7 @@ when = "critical"
         .unwrap();
         let inputs = load(&loc).unwrap();
         assert!(!inputs.answers.current_for(&inputs.manifest_sha256()));
-        let mut p = scripted(vec![
-            Some(Value::Bool(true)),
-            Some(Value::Text("fast".into())),
-            Some(Value::Text("minho".into())),
-        ]);
-        assert_eq!(
-            walk(&inputs, &mut p, &opts(), clock).unwrap(),
-            Walked::Done { asked: 3 }
-        );
+        let p = answer_all(&inputs);
         assert!(p.asked.iter().all(|a| a.4.is_some()));
         let inputs = load(&loc).unwrap();
         assert!(inputs.answers.current_for(&inputs.manifest_sha256()));
