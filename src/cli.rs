@@ -34,6 +34,14 @@ pub struct Global {
     #[arg(long, global = true, value_name = "PATH")]
     pub answers: Option<PathBuf>,
 
+    /// The approvals file [default: <manifest stem>.approvals.toml beside the manifest]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub approvals: Option<PathBuf>,
+
+    /// The revision being deployed; [release].commit must match it (rule release-commit)
+    #[arg(long, global = true, env = "RELCHECK_COMMIT", value_name = "REV")]
+    pub commit: Option<String>,
+
     /// The evaluation time, RFC 3339 with an offset [default: now]
     #[arg(long, global = true, env = "RELCHECK_NOW", value_name = "RFC3339")]
     pub now: Option<String>,

@@ -4,6 +4,7 @@
 //! [`verdict`]) → output ([`report`]). Only the binary prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod approvals;
 pub mod error;
 pub mod evidence;
 pub mod fmt;

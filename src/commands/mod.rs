@@ -53,6 +53,8 @@ pub fn locations(g: &Global) -> Locations {
         manifest: g.manifest.clone(),
         checklist: g.checklist.clone(),
         answers: g.answers.clone(),
+        approvals: g.approvals.clone(),
+        commit: g.commit.clone(),
     }
 }
 

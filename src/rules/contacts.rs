@@ -1,8 +1,8 @@
 //! `on-call` and `monitoring`: someone besides the deployer can be reached through the deploy
 //! and the weekend after it, and someone is watching dashboards for long enough.
 
-use super::{Ctx, Finding};
-use crate::model::values::{name_key, same_name};
+use super::{Ctx, Finding, RuleId};
+use crate::model::values::{is_blank, name_key, same_name};
 use std::collections::BTreeSet;
 
 pub fn on_call(ctx: &Ctx) -> Vec<Finding> {
@@ -28,7 +28,7 @@ pub fn on_call(ctx: &Ctx) -> Vec<Finding> {
         return vec![];
     }
     vec![Finding::block(
-        "on-call",
+        RuleId::OnCall,
         "release",
         problems.join("; "),
         format!("List at least {min} people in [contacts].on_call, someone besides the deployer among them, and confirm they are reachable through the weekend."),
@@ -40,7 +40,7 @@ pub fn monitoring(ctx: &Ctx) -> Vec<Finding> {
     let min = ctx.template.policy.min_watch_minutes;
     let watch = m.watch_minutes.unwrap_or(0);
     let mut problems = Vec::new();
-    if !m.dashboards.iter().any(|d| !d.trim().is_empty()) {
+    if !m.dashboards.iter().any(|d| !is_blank(d)) {
         problems.push("no dashboard listed".to_string());
     }
     if watch < min {
@@ -50,7 +50,7 @@ pub fn monitoring(ctx: &Ctx) -> Vec<Finding> {
         return vec![];
     }
     vec![Finding::block(
-        "monitoring",
+        RuleId::Monitoring,
         "release",
         problems.join("; "),
         format!("Add the dashboards to [monitoring].dashboards and have someone watch them for at least {min} minutes after the deploy."),
