@@ -16,6 +16,7 @@ pub mod risk;
 pub mod rules;
 pub mod schema;
 pub mod sha256;
+pub mod sshsig;
 pub mod store;
 pub mod verdict;
 pub mod walk;
