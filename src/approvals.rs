@@ -72,7 +72,7 @@ pub fn assess(
                 ),
                 Some(sig) => match verify(&a.by, a.manifest_sha256.as_bytes(), sig) {
                     Ok(()) => signed = true,
-                    Err(e) => why.push(format!("its signature does not count: {e}")),
+                    Err(e) => why.push(e),
                 },
             }
         }
@@ -173,7 +173,11 @@ mod tests {
         );
         assert_eq!(s.len(), 3, "a blank approver is no approver: {s:?}");
         assert!(s.iter().all(|s| !s.counts));
-        assert!(s[0].reason.as_deref().unwrap().contains("older version of the manifest"));
+        assert!(s[0]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("older version of the manifest"));
         assert!(s[1].reason.as_deref().unwrap().contains("is the deployer"));
         assert!(s[2].reason.as_deref().unwrap().contains("is the deployer"));
         assert!(counting(&s).is_empty());
@@ -199,9 +203,13 @@ mod tests {
         );
         assert_eq!(
             s[2].reason.as_deref(),
-            Some("its signature does not count: the key is not in allowed_signers")
+            Some("the key is not in allowed_signers")
         );
-        assert!(s[3].reason.as_deref().unwrap().contains("only signed approvals"));
+        assert!(s[3]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("only signed approvals"));
         assert_eq!(counting(&s), BTreeSet::from(["minho".to_string()]));
     }
 
@@ -215,7 +223,10 @@ mod tests {
             Some(&verify),
         );
         let why = s[0].reason.as_deref().unwrap();
-        assert!(why.contains("older version") && why.contains("does not match"), "{why}");
+        assert!(
+            why.contains("older version") && why.contains("does not match"),
+            "{why}"
+        );
         assert!(!s[0].counts);
     }
 }

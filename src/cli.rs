@@ -109,6 +109,21 @@ pub enum Command {
         #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
+    /// Record your approval of this version of the manifest (two-person rule), SSH-signed with --key
+    #[command(
+        after_help = "Shows the release, the risk matrix, the evidence with its figures and what blocks it, then\nasks. The approval names the manifest's sha256: editing the manifest afterwards voids it.\nWith --key (or RELCHECK_SIGNING_KEY) it is signed with `ssh-keygen -Y sign -n relcheck-approval`,\nso a policy that sets allowed_signers counts it.\n\nExample:\n  relcheck approve -m release.toml --by minho --key ~/.ssh/id_ed25519\n\nExit codes: 0 recorded or declined · 2 input or usage error · 130 interrupted"
+    )]
+    Approve {
+        /// Who approves [default: the login name]
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
+        /// Sign with this SSH key (a private key, or a public key whose private half is in the agent)
+        #[arg(long, env = "RELCHECK_SIGNING_KEY", value_name = "PATH")]
+        key: Option<PathBuf>,
+        /// Approve without asking (for scripts)
+        #[arg(long)]
+        yes: bool,
+    },
     /// Write the sign-off for the team channel (also for a NO-GO, which it says)
     #[command(
         after_help = "Example:\n  relcheck signoff --format slack -o signoff.txt\n\nExit codes: 0 GO · 1 NO-GO · 2 input or usage error"

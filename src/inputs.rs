@@ -54,19 +54,22 @@ pub struct Inputs {
 #[derive(Debug, Clone)]
 pub struct Signers {
     pub path: PathBuf,
-    pub text: String,
+    pub bytes: Vec<u8>,
+    pub parsed: crate::sshsig::AllowedSigners,
 }
 
 impl Signers {
     /// Checks an approval's signature over `message` for `principal` at the evaluation time.
     pub fn verify(
         &self,
-        _principal: &str,
-        _message: &[u8],
-        _signature: &str,
-        _at: chrono::DateTime<chrono::FixedOffset>,
+        principal: &str,
+        message: &[u8],
+        signature: &str,
+        at: chrono::DateTime<chrono::FixedOffset>,
     ) -> Result<(), String> {
-        Err("signature verification is not available".into())
+        crate::sshsig::verify(&self.parsed, principal, message, signature, at)
+            .map(|_| ())
+            .map_err(|r| r.to_string())
     }
 }
 
@@ -156,10 +159,9 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
             let path = folder.join(rel.get_ref().trim());
             let text = read_text(&path).map_err(|e| {
                 let template_text = String::from_utf8_lossy(&template_bytes);
-                let template_name = template_path.as_deref().map_or_else(
-                    || "built-in checklists/standard.toml".to_string(),
-                    shown,
-                );
+                let template_name = template_path
+                    .as_deref()
+                    .map_or_else(|| "built-in checklists/standard.toml".to_string(), shown);
                 InputError::at(
                     &template_name,
                     &template_text,
@@ -167,7 +169,12 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
                     format!("allowed_signers: {e}"),
                 )
             })?;
-            Some(Signers { path, text })
+            let parsed = crate::sshsig::AllowedSigners::parse(&shown(&path), &text)?;
+            Some(Signers {
+                path,
+                bytes: text.into_bytes(),
+                parsed,
+            })
         }
     };
 

@@ -59,6 +59,11 @@ pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
         release_commit: m.release.commit.as_deref(),
         deploy_at,
         now,
+        deploy_is_stale: rules::is_stale(
+            m.release.deploy_at.map(|t| t.0),
+            policy.deploy_grace,
+            now,
+        ),
     };
     let verified: Vec<_> = m
         .changes
@@ -82,7 +87,10 @@ pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
         &m.release.approvers,
         m.release.deployer.get_ref(),
         &manifest_sha256,
-        inputs.signers.is_some().then_some(&verify as crate::approvals::Verify),
+        inputs
+            .signers
+            .is_some()
+            .then_some(&verify as crate::approvals::Verify),
     );
     let rule_ctx = Ctx {
         manifest: m,
@@ -134,6 +142,7 @@ pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
         verdict,
         risk,
         evidence: verified,
+        approvals,
         findings,
         checklist,
         overrides,

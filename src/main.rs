@@ -32,6 +32,9 @@ fn main() -> ExitCode {
                 out,
             },
         ),
+        Command::Approve { by, key, yes } => {
+            commands::approve::run(g, &commands::approve::Args { by, key, yes })
+        }
         Command::Signoff { format, out } => commands::signoff::run(g, format, out.as_deref()),
         Command::Init { force } => commands::init::run(g, force),
         Command::Schema { file } => commands::schema::run(file),

@@ -1,5 +1,6 @@
 //! One file per subcommand. Commands print; the library below them never does.
 
+pub mod approve;
 pub mod check;
 pub mod completions;
 pub mod go;

@@ -6,7 +6,7 @@ use crate::model::values::{is_blank, same_name};
 
 pub fn judge(e: &Evidence, deployer: &str) -> Vec<String> {
     let mut out = Vec::new();
-    if e.url.as_deref().is_none_or(|u| is_blank(u)) {
+    if e.url.as_deref().is_none_or(is_blank) {
         out.push("attestation has no url".to_string());
     }
     match e.by.as_deref().map(str::trim) {

@@ -10,25 +10,21 @@ use crate::error::InputError;
 use serde::Deserialize;
 use toml::Spanned;
 
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "ApprovalsFile")]
 struct RawApprovals {
     #[serde(default)]
     approvals: Vec<RawApproval>,
 }
 
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Approval")]
 struct RawApproval {
     /// Who approved.
-    #[schemars(with = "String")]
     by: Spanned<String>,
     /// When they approved (not signed: a signature covers the manifest only).
     at: Timestamp,
     /// sha256 of the manifest's bytes the approver reviewed, 64 hex characters.
-    #[schemars(with = "String")]
     manifest_sha256: Spanned<String>,
     /// An SSHSIG (`ssh-keygen -Y sign -n relcheck-approval`) over the 64 lower-case hex
     /// characters of `manifest_sha256`.
@@ -60,7 +56,10 @@ impl Approvals {
         let mut entries = Vec::with_capacity(raw.approvals.len());
         for a in raw.approvals {
             if is_blank(a.by.get_ref()) {
-                return Err(err(a.by.span(), "an approval's by must not be empty".into()));
+                return Err(err(
+                    a.by.span(),
+                    "an approval's by must not be empty".into(),
+                ));
             }
             let sha = a.manifest_sha256.get_ref().trim();
             if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -115,13 +114,6 @@ impl Approvals {
     }
 }
 
-/// The JSON Schema of the approvals file.
-pub fn schema(settings: schemars::generate::SchemaSettings) -> schemars::Schema {
-    settings
-        .into_generator()
-        .into_root_schema_for::<RawApprovals>()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,7 +125,9 @@ mod tests {
             by: by.into(),
             at: Timestamp::parse("2026-11-25T11:20:00+09:00").unwrap(),
             manifest_sha256: sha.into(),
-            signature: Some("-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n".into()),
+            signature: Some(
+                "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n".into(),
+            ),
         }
     }
 
@@ -173,7 +167,8 @@ mod tests {
         );
         let e = Approvals::parse("a.toml", &blank).unwrap_err();
         assert_eq!(e.position, Some((2, 6)));
-        let unknown = format!("[[approvals]]\nby = \"minho\"\nwhen = 1\nmanifest_sha256 = \"{SHA}\"\n");
+        let unknown =
+            format!("[[approvals]]\nby = \"minho\"\nwhen = 1\nmanifest_sha256 = \"{SHA}\"\n");
         assert!(Approvals::parse("a.toml", &unknown)
             .unwrap_err()
             .message

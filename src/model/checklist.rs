@@ -596,7 +596,9 @@ impl Template {
                         .collect()
                 }),
                 critical_evidence_lead: p.critical_evidence_lead.map(|s| s.0),
-                deploy_grace: p.deploy_grace.map_or(Duration::from_secs(2 * 3600), |s| s.0),
+                deploy_grace: p
+                    .deploy_grace
+                    .map_or(Duration::from_secs(2 * 3600), |s| s.0),
                 min_approvers: {
                     let d = MinApprovers::default();
                     let r = p.min_approvers.unwrap_or_default();

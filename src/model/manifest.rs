@@ -323,7 +323,12 @@ impl Evidence {
 /// points at the key itself.
 fn key_span(source: &str, ci: usize, ei: usize, key: &str) -> Option<std::ops::Range<usize>> {
     let doc = toml::de::DeTable::parse(source).ok()?;
-    let change = doc.get_ref().get("changes")?.get_ref().as_array()?.get(ci)?;
+    let change = doc
+        .get_ref()
+        .get("changes")?
+        .get_ref()
+        .as_array()?
+        .get(ci)?;
     let evidence = change.get_ref().as_table()?.get("evidence")?;
     let entry = evidence.get_ref().as_array()?.get(ei)?;
     entry

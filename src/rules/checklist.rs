@@ -1,10 +1,10 @@
 //! `checklist` and `unknown-answer`: every required item that applies to a release of this
 //! severity has a passing answer, given for this version of the manifest.
 
-use crate::model::values::is_blank;
 use super::{Ctx, Finding, RuleId};
 use crate::model::answers::Value;
 use crate::model::checklist::{Item, ItemKind};
+use crate::model::values::is_blank;
 
 /// Why an item's answer does not pass, or `None` when it passes.
 pub fn item_problem(item: &Item, answer: Option<&Value>) -> Option<String> {
@@ -39,7 +39,7 @@ pub fn checklist(ctx: &Ctx) -> Vec<Finding> {
     if let Some(sha) = &ctx.answers.meta.manifest_sha256 {
         if !sha.trim().eq_ignore_ascii_case(ctx.manifest_sha256) {
             out.push(Finding::block(
-        RuleId::Checklist,
+                RuleId::Checklist,
                 "answers",
                 "the answers were given for another version of the manifest",
                 "Run relcheck go to confirm the checklist again for the manifest as it is now.",
@@ -63,7 +63,7 @@ pub fn checklist(ctx: &Ctx) -> Vec<Finding> {
                 )
             };
             out.push(Finding::block(
-        RuleId::Checklist,
+                RuleId::Checklist,
                 &item.id,
                 format!("{} — {problem}", item.prompt.trim()),
                 hint,
@@ -79,7 +79,7 @@ pub fn unknown_answer(ctx: &Ctx) -> Vec<Finding> {
         .iter()
         .map(|id| {
             Finding::warn(
-        RuleId::UnknownAnswer,
+                RuleId::UnknownAnswer,
                 id,
                 format!("the answers file answers \"{id}\", which the checklist does not have"),
                 "Remove the answer or check that the right checklist template is used.",

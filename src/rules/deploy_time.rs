@@ -15,7 +15,8 @@ pub fn is_stale(
 ) -> bool {
     let Some(at) = deploy_at else { return false };
     let grace = chrono::Duration::from_std(grace).unwrap_or(chrono::Duration::MAX);
-    at.checked_add_signed(grace).is_some_and(|latest| now > latest)
+    at.checked_add_signed(grace)
+        .is_some_and(|latest| now > latest)
 }
 
 pub fn deploy_time(ctx: &Ctx) -> Vec<Finding> {
@@ -57,19 +58,34 @@ mod tests {
         let late = at("2026-11-25T16:00:01+09:00");
         assert_eq!(rules(&late), ["deploy-time"]);
         assert_eq!(late[0].subject, "release");
-        assert!(late[0].message.starts_with("the deploy time is in the past"), "{}", late[0].message);
-        assert!(late[0].hint.contains("Set deploy_at to the real deploy time"));
+        assert!(
+            late[0]
+                .message
+                .starts_with("the deploy time is in the past"),
+            "{}",
+            late[0].message
+        );
+        assert!(late[0]
+            .hint
+            .contains("Set deploy_at to the real deploy time"));
     }
 
     #[test]
     fn the_message_says_how_long_ago_the_deploy_time_passed() {
         let found = at("2027-02-25T14:00:00+09:00");
-        assert!(found[0].message.contains("was 92d ago"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("was 92d ago"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
     fn deploy_grace_is_the_policy_s() {
-        let t = TEMPLATE.replace("timezone = \"Asia/Seoul\"", "timezone = \"Asia/Seoul\"\ndeploy_grace = \"30m\"");
+        let t = TEMPLATE.replace(
+            "timezone = \"Asia/Seoul\"",
+            "timezone = \"Asia/Seoul\"\ndeploy_grace = \"30m\"",
+        );
         let mut f = Fixture::new(MANIFEST, &t, "[answers.ready]\nvalue = true\n");
         f.now = Timestamp::parse("2026-11-25T14:30:01+09:00").unwrap().0;
         assert_eq!(rules(&f.findings()), ["deploy-time"]);
@@ -77,6 +93,10 @@ mod tests {
 
     #[test]
     fn a_release_without_deploy_at_is_judged_for_now_and_never_stale() {
-        assert!(!super::is_stale(None, std::time::Duration::ZERO, Timestamp::parse("2030-01-01T00:00:00Z").unwrap().0));
+        assert!(!super::is_stale(
+            None,
+            std::time::Duration::ZERO,
+            Timestamp::parse("2030-01-01T00:00:00Z").unwrap().0
+        ));
     }
 }

@@ -12,7 +12,11 @@ use std::collections::HashMap;
 pub fn critical_evidence(ctx: &Ctx) -> Vec<Finding> {
     let policy = &ctx.template.policy;
     let env = policy.critical_needs_env.trim();
-    let kinds: Vec<&str> = policy.critical_needs_kinds.iter().map(|k| k.as_str()).collect();
+    let kinds: Vec<&str> = policy
+        .critical_needs_kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
     // One pass over the evidence, so a release of many changes stays linear.
     let mut by_change: HashMap<&str, Vec<&Verified>> = HashMap::new();
     for e in ctx.evidence {
@@ -198,12 +202,17 @@ mod tests {
             "timezone = \"Asia/Seoul\"",
             "timezone = \"Asia/Seoul\"\ncritical_needs_kinds = [\"junit\"]",
         );
-        let m = MANIFEST.replace("severity = \"high\"\nimpact = 5", "severity = \"critical\"\nimpact = 9");
+        let m = MANIFEST.replace(
+            "severity = \"high\"\nimpact = 5",
+            "severity = \"critical\"\nimpact = 9",
+        );
         let mut f = Fixture::new(&m, &t, "[answers.ready]\nvalue = true\n");
         f.evidence = vec![ev("staging", true)];
         let found = f.findings();
         assert_eq!(rules(&found), ["critical-evidence"]);
-        assert!(found[0].message.contains("e.jtl is kind jmeter, which does not count"));
+        assert!(found[0]
+            .message
+            .contains("e.jtl is kind jmeter, which does not count"));
         f.evidence = vec![kind(ev("staging", true), "junit", "junit.xml")];
         assert_eq!(rules(&f.findings()), Vec::<&str>::new());
     }
@@ -213,7 +222,13 @@ mod tests {
         let mut f = critical();
         f.evidence = vec![ev("stage", true)];
         let found = f.findings();
-        assert!(found[0].message.contains("e.jtl is from env \"stage\", and the policy wants \"staging\""), "{}", found[0].message);
+        assert!(
+            found[0]
+                .message
+                .contains("e.jtl is from env \"stage\", and the policy wants \"staging\""),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
@@ -222,18 +237,31 @@ mod tests {
             "timezone = \"Asia/Seoul\"",
             "timezone = \"Asia/Seoul\"\ncritical_evidence_lead = \"48h\"",
         );
-        let m = MANIFEST.replace("severity = \"high\"\nimpact = 5", "severity = \"critical\"\nimpact = 9");
+        let m = MANIFEST.replace(
+            "severity = \"high\"\nimpact = 5",
+            "severity = \"critical\"\nimpact = 9",
+        );
         let mut f = Fixture::new(&m, &t, "[answers.ready]\nvalue = true\n");
         // The deploy is at 2026-11-25T14:00:00+09:00.
         let mut e = ev("staging", true);
         e.recorded_at = Some("2026-11-23T14:00:00+09:00".into());
         f.evidence = vec![e.clone()];
-        assert_eq!(rules(&f.findings()), Vec::<&str>::new(), "exactly 48h before counts");
+        assert_eq!(
+            rules(&f.findings()),
+            Vec::<&str>::new(),
+            "exactly 48h before counts"
+        );
         e.recorded_at = Some("2026-11-23T14:00:01+09:00".into());
         f.evidence = vec![e.clone()];
         let found = f.findings();
         assert_eq!(rules(&found), ["critical-evidence"]);
-        assert!(found[0].message.contains("e.jtl was taken at 2026-11-23T14:00:01+09:00, less than 2d before the deploy"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains(
+                "e.jtl was taken at 2026-11-23T14:00:01+09:00, less than 2d before the deploy"
+            ),
+            "{}",
+            found[0].message
+        );
         assert!(found[0].hint.contains("at least 2d before the deploy"));
         e.recorded_at = None;
         f.evidence = vec![e];

@@ -96,18 +96,28 @@ impl RuleId {
     /// What the rule checks, in a line.
     pub fn description(self) -> &'static str {
         match self {
-            RuleId::CriticalEvidence => "a Critical change has passing load-test evidence from the policy's env",
+            RuleId::CriticalEvidence => {
+                "a Critical change has passing load-test evidence from the policy's env"
+            }
             RuleId::EvidenceFailed => "no evidence of any change fails verification",
             RuleId::RollbackPlan => "every High and Critical change has a rollback plan",
-            RuleId::FreezeWindow => "the deploy is not in a freeze window that excludes its severity",
+            RuleId::FreezeWindow => {
+                "the deploy is not in a freeze window that excludes its severity"
+            }
             RuleId::OnCall => "enough distinct people besides the deployer are on call",
-            RuleId::Monitoring => "dashboards, a long enough watch, and the named alerts exist in Prometheus",
+            RuleId::Monitoring => {
+                "dashboards, a long enough watch, and the named alerts exist in Prometheus"
+            }
             RuleId::AlertsFiring => "none of the release's alerts is firing at the evaluation time",
             RuleId::DeployTime => "deploy_at has not passed by more than the policy's grace",
             RuleId::ReleaseCommit => "the manifest names the revision being deployed",
             RuleId::TwoPerson => "enough approvals from people other than the deployer count",
-            RuleId::Checklist => "every required checklist item that applies passes, for this manifest",
-            RuleId::OverrideInvalid => "every override has a reason, an approver, and has not expired",
+            RuleId::Checklist => {
+                "every required checklist item that applies passes, for this manifest"
+            }
+            RuleId::OverrideInvalid => {
+                "every override has a reason, an approver, and has not expired"
+            }
             RuleId::UnknownAnswer => "the answers file answers only items the template has",
             RuleId::ListFreeze => "the change list froze early enough before the deploy",
             RuleId::RiskUnderdeclared => "no change scores above its declared severity",
@@ -181,7 +191,10 @@ mod tests {
     #[test]
     fn ids_serialise_and_parse_as_kebab_case() {
         for r in RuleId::ALL {
-            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{}\"", r.as_str()));
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
             assert_eq!(RuleId::parse(&format!(" {r} ")), Some(r));
             assert!(!r.description().is_empty());
         }

@@ -23,8 +23,8 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 pub use checklist::item_problem;
-pub use freeze::local_deploy_time;
 pub use deploy_time::is_stale;
+pub use freeze::local_deploy_time;
 pub use id::RuleId;
 pub use overrides::check as check_override;
 

@@ -5,8 +5,8 @@
 use super::{Ctx, Finding, RuleId};
 use crate::model::manifest::Override;
 use crate::model::values::{is_blank, name_key, same_name};
-use std::collections::BTreeSet;
 use chrono::{DateTime, FixedOffset};
+use std::collections::BTreeSet;
 
 /// Why an override is invalid; empty when it is valid.
 ///
@@ -24,7 +24,7 @@ pub fn check(
     if !rule.overridable() {
         out.push(format!("{rule} cannot be overridden"));
     }
-    if o.reason.as_deref().is_none_or(|r| is_blank(r)) {
+    if o.reason.as_deref().is_none_or(is_blank) {
         out.push("it gives no reason".into());
     }
     match o.approved_by.as_deref().map(str::trim) {
@@ -110,7 +110,13 @@ mod tests {
         let found = f.findings();
         // The typed approver "minho" does not count under allowed_signers either.
         assert_eq!(rules(&found), ["two-person", "override-invalid"]);
-        assert!(found[1].message.contains("CTO has no signed approval of this manifest"), "{}", found[1].message);
+        assert!(
+            found[1]
+                .message
+                .contains("CTO has no signed approval of this manifest"),
+            "{}",
+            found[1].message
+        );
         f.approvals = vec![cto(true)];
         assert_eq!(rules(&f.findings()), Vec::<&str>::new());
     }

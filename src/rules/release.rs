@@ -9,7 +9,7 @@ pub fn rollback_plan(ctx: &Ctx) -> Vec<Finding> {
     ctx.changes
         .iter()
         .zip(&ctx.manifest.changes)
-        .filter(|(a, c)| a.effective >= Severity::High && c.rollback.as_deref().is_none_or(|r| is_blank(r)))
+        .filter(|(a, c)| a.effective >= Severity::High && c.rollback.as_deref().is_none_or(is_blank))
         .map(|(a, _)| {
             Finding::block(
         RuleId::RollbackPlan,
@@ -49,7 +49,7 @@ pub fn risk_underdeclared(ctx: &Ctx) -> Vec<Finding> {
         .filter(|c| c.band > c.declared)
         .map(|c| {
             Finding::warn(
-        RuleId::RiskUnderdeclared,
+                RuleId::RiskUnderdeclared,
                 &c.id,
                 format!(
                     "change {} is declared {} but scores {} ({}×{}), which is {}; it is judged {}",

@@ -50,7 +50,10 @@ mod tests {
     fn the_manifest_must_name_the_deployed_revision() {
         assert_eq!(with("", Some("9f3c2ab")), ["release-commit"]);
         assert_eq!(with("commit = \"  \"", Some("9f3c2ab")), ["release-commit"]);
-        assert_eq!(with("commit = \"1234567\"", Some("9f3c2ab")), ["release-commit"]);
+        assert_eq!(
+            with("commit = \"1234567\"", Some("9f3c2ab")),
+            ["release-commit"]
+        );
     }
 
     #[test]
@@ -59,6 +62,9 @@ mod tests {
             with("commit = \"9F3C2AB\"", Some("9f3c2ab4d1e0c0ffee")),
             Vec::<&str>::new()
         );
-        assert_eq!(with("commit = \"9f3c2a\"", Some("9f3c2ab4d1")), ["release-commit"]);
+        assert_eq!(
+            with("commit = \"9f3c2a\"", Some("9f3c2ab4d1")),
+            ["release-commit"]
+        );
     }
 }

@@ -69,7 +69,10 @@ mod tests {
             ["two-person"]
         );
         assert_eq!(
-            rules(&Fixture::with("approvers = [\"minho\"]", "approvers = [\"jiyoon\\u200b\"]").findings()),
+            rules(
+                &Fixture::with("approvers = [\"minho\"]", "approvers = [\"jiyoon\\u200b\"]")
+                    .findings()
+            ),
             ["two-person"]
         );
         assert_eq!(
@@ -101,13 +104,25 @@ mod tests {
         let f = Fixture::new(MANIFEST, &two, "[answers.ready]\nvalue = true\n");
         let found = f.findings();
         assert_eq!(rules(&found), ["two-person"]);
-        assert!(found[0].message.contains("needs 2 approval(s)") && found[0].message.contains("1 count"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("needs 2 approval(s)")
+                && found[0].message.contains("1 count"),
+            "{}",
+            found[0].message
+        );
         let both = Fixture::new(
-            &MANIFEST.replace("approvers = [\"minho\"]", "approvers = [\"minho\", \"Minho\", \"hana\"]"),
+            &MANIFEST.replace(
+                "approvers = [\"minho\"]",
+                "approvers = [\"minho\", \"Minho\", \"hana\"]",
+            ),
             &two,
             "[answers.ready]\nvalue = true\n",
         );
-        assert_eq!(rules(&both.findings()), Vec::<&str>::new(), "minho twice is one person");
+        assert_eq!(
+            rules(&both.findings()),
+            Vec::<&str>::new(),
+            "minho twice is one person"
+        );
         let none = TEMPLATE.replace(
             "timezone = \"Asia/Seoul\"",
             "timezone = \"Asia/Seoul\"\nmin_approvers = { high = 0 }",
@@ -119,14 +134,24 @@ mod tests {
         );
         assert_eq!(rules(&f.findings()), Vec::<&str>::new());
         let low_one = MANIFEST
-            .replace("severity = \"high\"\nimpact = 5", "severity = \"low\"\nimpact = 2")
+            .replace(
+                "severity = \"high\"\nimpact = 5",
+                "severity = \"low\"\nimpact = 2",
+            )
             .replace("approvers = [\"minho\"]", "");
         let f = Fixture::new(
             &low_one,
-            &TEMPLATE.replace("timezone = \"Asia/Seoul\"", "timezone = \"Asia/Seoul\"\nmin_approvers = { low = 1 }"),
+            &TEMPLATE.replace(
+                "timezone = \"Asia/Seoul\"",
+                "timezone = \"Asia/Seoul\"\nmin_approvers = { low = 1 }",
+            ),
             "[answers.ready]\nvalue = true\n",
         );
-        assert_eq!(rules(&f.findings()), ["two-person"], "a team may guard Low releases too");
+        assert_eq!(
+            rules(&f.findings()),
+            ["two-person"],
+            "a team may guard Low releases too"
+        );
     }
 
     #[test]
@@ -134,13 +159,25 @@ mod tests {
         let mut f = Fixture::with("approvers = [\"minho\"]", "");
         f.signed_approvals_only = true;
         f.approvals = vec![
-            status("minho", false, Some("it approves an older version of the manifest")),
-            status("hana", false, Some("its signature does not count: unknown key")),
+            status(
+                "minho",
+                false,
+                Some("it approves an older version of the manifest"),
+            ),
+            status(
+                "hana",
+                false,
+                Some("its signature does not count: unknown key"),
+            ),
         ];
         let found = f.findings();
         assert_eq!(rules(&found), ["two-person"]);
-        assert!(found[0].message.contains("minho: it approves an older version of the manifest"));
-        assert!(found[0].message.contains("hana: its signature does not count: unknown key"));
+        assert!(found[0]
+            .message
+            .contains("minho: it approves an older version of the manifest"));
+        assert!(found[0]
+            .message
+            .contains("hana: its signature does not count: unknown key"));
         assert!(found[0].hint.contains("--key"));
         f.approvals.push(status("seojun", true, None));
         assert_eq!(rules(&f.findings()), Vec::<&str>::new());
