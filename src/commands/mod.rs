@@ -7,6 +7,7 @@ pub mod go;
 pub mod init;
 pub mod risk;
 pub mod schema;
+pub mod sign;
 pub mod signoff;
 
 use crate::cli::{ColorChoice, Global};
