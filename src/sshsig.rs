@@ -222,41 +222,9 @@ fn shown(s: &str) -> String {
     out
 }
 
-/// The form two principals are compared in (SPEC "Comparisons"): format characters removed,
-/// trimmed, lower case. The same rule as every other name in relcheck.
+/// Principals compare as names do (SPEC "Comparisons").
 fn principal_key(s: &str) -> String {
-    s.chars()
-        .filter(|&c| !is_format_char(c))
-        .collect::<String>()
-        .trim()
-        .to_lowercase()
-}
-
-/// Unicode general category Cf (format characters): invisible, so two names that differ only
-/// by them look the same on screen.
-fn is_format_char(c: char) -> bool {
-    matches!(c as u32,
-        0x00AD
-        | 0x0600..=0x0605
-        | 0x061C
-        | 0x06DD
-        | 0x070F
-        | 0x0890..=0x0891
-        | 0x08E2
-        | 0x180E
-        | 0x200B..=0x200F
-        | 0x202A..=0x202E
-        | 0x2060..=0x2064
-        | 0x2066..=0x206F
-        | 0xFEFF
-        | 0xFFF9..=0xFFFB
-        | 0x110BD
-        | 0x110CD
-        | 0x13430..=0x1343F
-        | 0x1BCA0..=0x1BCA3
-        | 0x1D173..=0x1D17A
-        | 0xE0001
-        | 0xE0020..=0xE007F)
+    crate::model::values::name_key(s)
 }
 
 /// OpenSSH's wildcard match: `*` is any run of characters, `?` any one character.

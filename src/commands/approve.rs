@@ -79,10 +79,17 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
 
     let signature = match &args.key {
         None => None,
-        Some(key) => Some(
+        Some(key) => Some({
+            if !g.quiet {
+                eprintln!(
+                    "signing with {} (ssh-keygen may ask for a passphrase or a touch)",
+                    key.display()
+                );
+            }
+
             super::sign::sign(key, sha.as_bytes())
-                .map_err(|e| InputError::new(key.display().to_string(), e))?,
-        ),
+                .map_err(|e| InputError::new(key.display().to_string(), e))?
+        }),
     };
     let approval = Approval {
         by: by.clone(),
@@ -91,6 +98,15 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
         signature,
     };
     let signed = approval.signature.is_some();
+    // Say now, not at deploy time, when this approval will not count under the policy.
+    let wont_count = match (&inputs.signers, &approval.signature) {
+        (None, _) => None,
+        (Some(_), None) => Some(
+            "the policy counts only signed approvals (allowed_signers); approve again with --key"
+                .to_string(),
+        ),
+        (Some(s), Some(sig)) => s.verify(&by, sha.as_bytes(), sig, now).err(),
+    };
     let path = inputs.approvals_path.clone();
     let shown = relcheck::inputs::shown(&path);
     relcheck::store::update_locked(&path, |current| {
@@ -106,10 +122,8 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
             "recorded {by}'s {} approval of {manifest} in {shown}",
             if signed { "signed" } else { "unsigned" }
         );
-        if inputs.signers.is_some() && !signed {
-            eprintln!(
-                "note: the policy counts only signed approvals (allowed_signers): this one will not count; approve again with --key"
-            );
+        if let Some(why) = wont_count {
+            eprintln!("warning: this approval will not count: {why}");
         }
     }
     Ok(Outcome::Done)

@@ -22,7 +22,6 @@ use std::process::{Command, Stdio};
 /// (use the agent). ssh-keygen's own messages (such as a security key's "Confirm user
 /// presence") are captured: the caller should say beforehand that a passphrase or a touch
 /// may be asked. Errors are one line; they name the key's path, never its contents.
-#[cfg_attr(not(test), allow(dead_code))] // called by `relcheck approve --key`
 pub fn sign(key: &Path, message: &[u8]) -> Result<String, String> {
     // ssh-keygen's word for a missing file is a confusing "Couldn't load public key".
     if let Err(e) = std::fs::metadata(key) {
