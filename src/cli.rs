@@ -70,6 +70,13 @@ pub enum CheckFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SignoffFormat {
     Markdown,
     Slack,
@@ -135,6 +142,30 @@ pub enum Command {
         /// Write to this file instead of stdout
         #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
+    },
+    /// Check a sign-off's record against the files as they are now
+    #[command(
+        after_help = "Re-reads every file the record lists (manifest, templates, answers, approvals, evidence),\ncompares each sha256 with the recorded one, recomputes the record's digest, and says which\ninput changed or is gone. Paths resolve against -m's folder when given, else the parent of\nthe record's folder (records live in signoffs/ beside the manifest).\n\nExample:\n  relcheck verify signoffs/2026-11-25-release.json\n\nExit codes: 0 the sign-off stands · 1 an input changed or is gone, or the record was altered · 2 the record cannot be read"
+    )]
+    Verify {
+        /// The sign-off's JSON record
+        #[arg(value_name = "RECORD")]
+        record: PathBuf,
+    },
+    /// The team's release history from its sign-off and watch records
+    #[command(
+        after_help = "Lists every signed-off release (deploy time in its policy's zone, weekday, severity,\nverdict, overrides, watch outcome), then releases by weekday × severity, releases inside a\nfreeze window by override, overrides by rule and approver, NO-GO sign-offs, watched releases\nand the change failure rate (watches that breached ÷ watches that ended healthy or breached).\n\nExample:\n  relcheck log signoffs --since 2026-01-01\n\nExit codes: 0 shown · 2 the folder cannot be read or a usage error"
+    )]
+    Log {
+        /// The folder of records [default: signoffs/ beside the manifest]
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Only releases deployed on or after this date (YYYY-MM-DD, in each release's zone)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        format: LogFormat,
     },
     /// Write a starter release.toml and checklists/standard.toml (and the schemas they name)
     #[command(

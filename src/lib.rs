@@ -11,6 +11,7 @@ pub mod fmt;
 pub mod inputs;
 pub mod judge;
 pub mod model;
+pub mod record;
 pub mod report;
 pub mod risk;
 pub mod rules;

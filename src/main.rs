@@ -36,6 +36,10 @@ fn main() -> ExitCode {
             commands::approve::run(g, &commands::approve::Args { by, key, yes })
         }
         Command::Signoff { format, out } => commands::signoff::run(g, format, out.as_deref()),
+        Command::Verify { record } => commands::verify::run(g, &record),
+        Command::Log { dir, since, format } => {
+            commands::log::run(g, dir.as_deref(), since.as_deref(), format)
+        }
         Command::Init { force } => commands::init::run(g, force),
         Command::Schema { file } => commands::schema::run(file),
         Command::Completions { shell } => commands::completions::completions(shell),

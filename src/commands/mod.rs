@@ -5,10 +5,12 @@ pub mod check;
 pub mod completions;
 pub mod go;
 pub mod init;
+pub mod log;
 pub mod risk;
 pub mod schema;
 pub mod sign;
 pub mod signoff;
+pub mod verify;
 
 use crate::cli::{ColorChoice, Global};
 use chrono::{DateTime, FixedOffset};
@@ -69,6 +71,15 @@ pub fn judge(g: &Global) -> Result<(Inputs, Report), InputError> {
     let inputs = load(g)?;
     let report = relcheck::judge::judge(&inputs, now);
     Ok((inputs, report))
+}
+
+/// How wide stdout's tables may be: the terminal's width, else `$COLUMNS`, else 120.
+pub fn width() -> u16 {
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, w)| w)
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+        .unwrap_or(120)
 }
 
 /// Whether stdout gets colour.
