@@ -4,6 +4,7 @@ pub mod answers;
 pub mod approvals;
 pub mod checklist;
 pub mod manifest;
+pub mod suggest;
 pub mod values;
 
 use crate::error::InputError;
