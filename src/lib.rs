@@ -7,9 +7,11 @@
 pub mod error;
 pub mod evidence;
 pub mod fmt;
+pub mod http;
 pub mod inputs;
 pub mod judge;
 pub mod model;
+pub mod prometheus;
 pub mod report;
 pub mod risk;
 pub mod rules;
@@ -18,3 +20,4 @@ pub mod sha256;
 pub mod store;
 pub mod verdict;
 pub mod walk;
+pub mod watch;

@@ -105,6 +105,11 @@ struct RawPolicy {
         description = "Freeze windows; setting any replaces the defaults (friday and weekend, Low only)"
     )]
     freeze: Option<Vec<RawFreeze>>,
+    #[serde(default)]
+    #[schemars(
+        description = "Watch checks for every release, verified by `relcheck watch` when the manifest names a Prometheus"
+    )]
+    checks: Vec<super::checks::PolicyCheck>,
 }
 
 fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
@@ -305,6 +310,8 @@ pub struct Policy {
     pub min_tps: Option<f64>,
     pub bands: Bands,
     pub freeze: Vec<FreezeWindow>,
+    /// Watch checks for every release (`[[policy.checks]]`).
+    pub checks: Vec<super::checks::Check>,
 }
 
 /// An IANA time zone, looked up in the database bundled with the binary (never the machine's
@@ -431,6 +438,13 @@ impl Template {
                 .collect::<Result<Vec<_>, _>>()?,
         };
 
+        super::checks::validate(
+            p.checks.iter().map(|c| (&c.name, &c.query, c.max, c.min)),
+            &[],
+            &err,
+        )?;
+        let checks = p.checks.iter().map(Into::into).collect();
+
         let mut items = Vec::with_capacity(raw.items.len());
         let mut seen = std::collections::HashSet::new();
         for it in raw.items {
@@ -518,6 +532,7 @@ impl Template {
                 min_tps: p.min_tps,
                 bands,
                 freeze,
+                checks,
             },
             items,
         })

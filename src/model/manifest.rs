@@ -197,6 +197,14 @@ pub struct Monitoring {
         description = "How long someone watches after the deploy, in minutes [default: 0]; at least the policy's min_watch_minutes for a GO"
     )]
     pub watch_minutes: Option<u64>,
+    /// Where the alerts and the watch checks are verified, e.g. "http://prometheus.internal:9090"
+    /// (also --prometheus URL, RELCHECK_PROMETHEUS_URL). A `user:password` in it is sent as
+    /// basic auth and never printed.
+    #[schemars(schema_with = "crate::schema::http_url")]
+    pub prometheus: Option<Spanned<String>>,
+    #[serde(default)]
+    #[schemars(description = "What `relcheck watch` verifies after the deploy")]
+    pub checks: Vec<super::checks::ManifestCheck>,
 }
 
 fn watch_minutes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
@@ -234,13 +242,14 @@ pub struct Override {
 }
 
 /// Every rule id relcheck knows; an override naming anything else is an input error.
-pub const RULE_IDS: [&str; 12] = [
+pub const RULE_IDS: [&str; 13] = [
     "critical-evidence",
     "evidence-failed",
     "rollback-plan",
     "freeze-window",
     "on-call",
     "monitoring",
+    "alerts-firing",
     "two-person",
     "checklist",
     "override-invalid",
@@ -293,6 +302,38 @@ impl Manifest {
                 }
             }
         }
+        if let Some(m) = &self.monitoring {
+            if let Some(url) = &m.prometheus {
+                if let Err(e) = crate::http::Endpoint::parse(url.get_ref()) {
+                    return Err(err(url.span(), format!("prometheus: {e}")));
+                }
+            }
+            let implicit: Vec<String> = m
+                .alerts
+                .iter()
+                .map(|a| super::checks::alert_check_name(a))
+                .collect();
+            super::checks::validate(
+                m.checks.iter().map(|c| (&c.name, &c.query, c.max, c.min)),
+                &implicit,
+                &err,
+            )?;
+            for c in &m.checks {
+                if let Some(change) = &c.change {
+                    let id = change.get_ref().trim();
+                    if !self.changes.iter().any(|ch| ch.id.get_ref() == id) {
+                        return Err(err(
+                            change.span(),
+                            format!(
+                                "check \"{}\": change \"{}\" is not a change id of this release",
+                                c.name.get_ref().trim(),
+                                id.escape_debug()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
         for o in &self.overrides {
             if !RULE_IDS.contains(&o.rule.get_ref().as_str()) {
                 return Err(err(
@@ -301,6 +342,47 @@ impl Manifest {
                         "unknown rule \"{}\" in override, expected one of {}",
                         o.rule.get_ref().escape_debug(),
                         RULE_IDS.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Manifest {
+    /// The manifest's own watch checks (`[[monitoring.checks]]`).
+    pub fn checks(&self) -> Vec<super::checks::Check> {
+        self.monitoring
+            .as_ref()
+            .map(|m| m.checks.iter().map(Into::into).collect())
+            .unwrap_or_default()
+    }
+
+    /// Refuses a manifest check whose name a template check already uses: the release's
+    /// checks are one list, and a manifest cannot loosen the team's check by reusing its name.
+    pub fn check_names_against(
+        &self,
+        file: &str,
+        source: &str,
+        template: &[super::checks::Check],
+    ) -> Result<(), InputError> {
+        let Some(m) = &self.monitoring else {
+            return Ok(());
+        };
+        for c in &m.checks {
+            let key = super::checks::name_key(c.name.get_ref());
+            if let Some(t) = template
+                .iter()
+                .find(|t| super::checks::name_key(&t.name) == key)
+            {
+                return Err(InputError::at(
+                    file,
+                    source,
+                    Some(c.name.span()),
+                    format!(
+                        "duplicate check name \"{}\": the checklist template has a check of that name; names must be unique among the release's checks",
+                        t.name
                     ),
                 ));
             }

@@ -2,6 +2,7 @@
 
 pub mod answers;
 pub mod checklist;
+pub mod checks;
 pub mod manifest;
 pub mod values;
 

@@ -6,6 +6,7 @@ mod checklist;
 mod contacts;
 mod evidence;
 mod freeze;
+mod monitoring;
 mod overrides;
 mod release;
 
@@ -20,6 +21,7 @@ use serde::Serialize;
 
 pub use checklist::item_problem;
 pub use freeze::local_deploy_time;
+pub use monitoring::MonitoringProbe;
 pub use overrides::{check as check_override, NOT_OVERRIDABLE};
 
 /// `block` findings make a NO-GO; `warn` findings are shown and signed off.
@@ -94,6 +96,8 @@ pub struct Ctx<'a> {
     pub now: DateTime<FixedOffset>,
     /// sha256 of the manifest's bytes, lower-case hex.
     pub manifest_sha256: &'a str,
+    /// What the named Prometheus said, asked before the rules run.
+    pub monitoring: &'a MonitoringProbe,
 }
 
 /// Every rule, in the order of SPEC's table.
@@ -104,7 +108,8 @@ pub fn evaluate(ctx: &Ctx) -> Vec<Finding> {
     out.extend(release::rollback_plan(ctx));
     out.extend(freeze::freeze_window(ctx));
     out.extend(contacts::on_call(ctx));
-    out.extend(contacts::monitoring(ctx));
+    out.extend(monitoring::monitoring(ctx));
+    out.extend(monitoring::alerts_firing(ctx));
     out.extend(release::two_person(ctx));
     out.extend(checklist::checklist(ctx));
     out.extend(overrides::override_invalid(ctx));
@@ -161,6 +166,7 @@ prompt = "Ready?"
         pub evidence: Vec<Verified>,
         pub now: DateTime<FixedOffset>,
         pub sha: String,
+        pub probe: MonitoringProbe,
     }
 
     impl Fixture {
@@ -177,6 +183,7 @@ prompt = "Ready?"
                 evidence: vec![],
                 now: Timestamp::parse("2026-11-25T10:00:00+09:00").unwrap().0,
                 sha: "00".into(),
+                probe: MonitoringProbe::NotNamed,
             }
         }
 
@@ -204,6 +211,7 @@ prompt = "Ready?"
                 deploy_at: self.manifest.release.deploy_at.unwrap().0,
                 now: self.now,
                 manifest_sha256: &self.sha,
+                monitoring: &self.probe,
             }
         }
 
