@@ -33,6 +33,22 @@ fn main() -> ExitCode {
             },
         ),
         Command::Signoff { format, out } => commands::signoff::run(g, format, out.as_deref()),
+        Command::Watch {
+            from,
+            length,
+            interval,
+            format,
+            out,
+        } => commands::watch::run(
+            g,
+            &commands::watch::Args {
+                from,
+                length: length.map(Into::into),
+                interval: interval.into(),
+                format,
+                out,
+            },
+        ),
         Command::Init { force } => commands::init::run(g, force),
         Command::Schema { file } => commands::schema::run(file),
         Command::Completions { shell } => commands::completions::completions(shell),

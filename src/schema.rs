@@ -287,6 +287,14 @@ impl JsonSchema for Clock {
     }
 }
 
+/// A watch check needs `max` or `min` (or both).
+pub(crate) fn needs_a_bound(schema: &mut Schema) {
+    schema.insert(
+        "anyOf".into(),
+        serde_json::json!([{ "required": ["max"] }, { "required": ["min"] }]),
+    );
+}
+
 /// Every evidence kind but `attestation` needs a `path`.
 pub(crate) fn evidence_needs_path(schema: &mut Schema) {
     schema.insert(

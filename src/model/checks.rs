@@ -8,10 +8,10 @@ use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
 use toml::Spanned;
 
-/// `[[monitoring.checks]]` in the manifest.
+/// A watch check: a PromQL query whose values must stay within max and min after the deploy.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "WatchCheck")]
+#[schemars(rename = "WatchCheck", transform = crate::schema::needs_a_bound)]
 pub struct ManifestCheck {
     /// Shown on the watch screen and in the watch record; unique among the release's checks.
     #[schemars(schema_with = "crate::schema::non_blank")]
@@ -31,10 +31,10 @@ pub struct ManifestCheck {
     pub change: Option<Spanned<String>>,
 }
 
-/// `[[policy.checks]]` in the template: the same keys but `change`.
+/// A watch check for every release: a PromQL query whose values must stay within max and min.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "PolicyCheck")]
+#[schemars(rename = "PolicyCheck", transform = crate::schema::needs_a_bound)]
 pub struct PolicyCheck {
     /// Shown on the watch screen and in the watch record; unique among the release's checks.
     #[schemars(schema_with = "crate::schema::non_blank")]
@@ -127,12 +127,14 @@ pub(crate) fn validate<'a>(
                     format!("check \"{shown}\" needs max or min (or both), got neither"),
                 ))
             }
-            (Some(hi), Some(lo)) if lo > hi => return Err(err(
-                name.span(),
-                format!(
+            (Some(hi), Some(lo)) if lo > hi => {
+                return Err(err(
+                    name.span(),
+                    format!(
                     "check \"{shown}\": min {lo} is above max {hi}, so every value would breach"
                 ),
-            )),
+                ))
+            }
             _ => {}
         }
         let key = name_key(shown);

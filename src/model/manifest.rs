@@ -200,6 +200,7 @@ pub struct Monitoring {
     /// Where the alerts and the watch checks are verified, e.g. "http://prometheus.internal:9090"
     /// (also --prometheus URL, RELCHECK_PROMETHEUS_URL). A `user:password` in it is sent as
     /// basic auth and never printed.
+    #[serde(default)]
     #[schemars(schema_with = "crate::schema::http_url")]
     pub prometheus: Option<Spanned<String>>,
     #[serde(default)]

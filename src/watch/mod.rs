@@ -451,6 +451,102 @@ pub fn rollback_plans(inputs: &Inputs, check: &Check) -> Vec<(String, Option<Str
     }
 }
 
+/// A time in ms as the watch shows it: RFC 3339 in the window's offset.
+pub fn shown_time(watch: &Watch, ms: i64) -> String {
+    at_ms(ms)
+        .with_timezone(watch.plan.from.offset())
+        .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// What the watch concluded, in words: the outcome line, and on a breach what broke, when,
+/// and the rollback plan to run. Text from the manifest is made safe for a terminal.
+pub fn summary(watch: &Watch, inputs: &Inputs) -> String {
+    use crate::report::escape::terminal as t;
+    use step::number;
+    let total = watch.steps.len();
+    let outcome = watch.outcome.unwrap_or(Outcome::Unknown);
+    let mut s = String::new();
+    match outcome {
+        Outcome::Healthy => {
+            s += &format!(
+                "HEALTHY: {} check{} held at all {total} step{} from {} to {}\n",
+                watch.plan.checks.len(),
+                if watch.plan.checks.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                if total == 1 { "" } else { "s" },
+                shown_time(watch, watch.plan.from.timestamp_millis()),
+                shown_time(watch, watch.plan.to.timestamp_millis()),
+            );
+        }
+        Outcome::Breach => {
+            let Some((check, state)) = watch.breach() else {
+                return "BREACH\n".into();
+            };
+            let at = state
+                .breach_at
+                .map_or_else(String::new, |ms| shown_time(watch, ms));
+            let name = t(&check.name);
+            s += &match (state.status, state.breach) {
+                (Status::NoData, _) => {
+                    format!("BREACH: {name} returned no series at {at}: no data is not health\n")
+                }
+                (_, Some((v, bound))) if v.is_nan() => {
+                    format!("BREACH: {name} was NaN at {at} ({bound})\n")
+                }
+                (_, Some((v, _))) if check.alert.is_some() => format!(
+                    "BREACH: alert {} was firing at {at} ({} series)\n",
+                    t(check.alert.as_deref().unwrap_or_default()),
+                    number(v)
+                ),
+                (_, Some((v, Bound::Max(m)))) => format!(
+                    "BREACH: {name} was {} at {at}, above max {}\n",
+                    number(v),
+                    number(m)
+                ),
+                (_, Some((v, Bound::Min(m)))) => format!(
+                    "BREACH: {name} was {} at {at}, below min {}\n",
+                    number(v),
+                    number(m)
+                ),
+                _ => format!("BREACH: {name} at {at}\n"),
+            };
+            s += &format!("  query: {}\n", t(&check.query));
+            let plans = rollback_plans(inputs, check);
+            match (&check.change, plans.is_empty()) {
+                (_, true) => s += "Roll back: no High or Critical change in this release names a rollback plan; decide with the on-call.\n",
+                (Some(_), false) => s += "Roll back the change this check guards:\n",
+                (None, false) => s += "Roll back (the check guards no change: every High and Critical change's plan):\n",
+            }
+            for (id, plan) in plans {
+                s += &format!(
+                    "  {id}: {}\n",
+                    plan.as_deref().map_or("no rollback plan written".into(), t)
+                );
+            }
+        }
+        Outcome::Unknown => {
+            s += &format!(
+                "UNKNOWN: Prometheus could not answer for longer than one interval ({}); the watch cannot vouch for health after {} of {total} steps\n",
+                humantime::format_duration(watch.plan.interval),
+                watch.done
+            );
+            if let Some(e) = &watch.error {
+                s += &format!("  {}\n", t(e));
+            }
+        }
+        Outcome::Interrupted => {
+            s += &format!(
+                "INTERRUPTED after {} of {total} steps; no breach seen so far\n",
+                watch.done
+            );
+        }
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
