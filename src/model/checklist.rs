@@ -731,6 +731,25 @@ mod tests {
     }
 
     #[test]
+    fn policy_checks_parse_and_may_not_guard_a_change() {
+        let ok = "[[policy.checks]]\nname = \"p99\"\nquery = \"api_p99\"\nmax = 0.5\n";
+        let t = Template::parse("t.toml", ok).unwrap();
+        assert_eq!(t.policy.checks[0].name, "p99");
+        assert_eq!(t.policy.checks[0].max, Some(0.5));
+        let e = Template::parse("t.toml", &format!("{ok}change = \"api\"\n")).unwrap_err();
+        assert!(e.message.contains("unknown key `change`"), "{e}");
+        assert_eq!(e.position, Some((5, 1)));
+        let e = Template::parse("t.toml", &ok.replace("max = 0.5\n", "")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.toml:2:8: check \"p99\" needs max or min (or both), got neither"
+        );
+        let e = Template::parse("t.toml", &format!("{ok}{ok}")).unwrap_err();
+        assert_eq!(e.position, Some((6, 8)));
+        assert!(e.message.contains("duplicate check name"), "{e}");
+    }
+
+    #[test]
     fn unknown_time_zones_are_input_errors() {
         let e = Template::parse("t.toml", "[policy]\ntimezone = \"Mars/Olympus\"\n").unwrap_err();
         assert_eq!(e.position, Some((2, 12)));
