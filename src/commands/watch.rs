@@ -129,6 +129,18 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
         }
         WatchFormat::Text => {
             if !g.quiet {
+                let summary = if screen.live {
+                    let width = (screen.term.size().1 as usize).clamp(40, 160);
+                    summary
+                        .lines()
+                        .map(|l| {
+                            let text = l.trim_start();
+                            relcheck::fmt::wrap(&l[..l.len() - text.len()], text, width)
+                        })
+                        .collect()
+                } else {
+                    summary
+                };
                 print!("{}", style(&summary, watch.outcome, color));
                 println!("record: {shown}");
             }
@@ -313,11 +325,13 @@ impl Screen {
                 humantime::format_duration(Duration::from_secs(secs))
             )
         };
+        let clock = |t: DateTime<FixedOffset>| t.format("%H:%M:%S").to_string();
         lines.push(fit(
             &format!(
-                "window {} → {} · step {}/{} · {left}",
-                watch::shown_time(watch, watch.plan.from.timestamp_millis()),
-                watch::shown_time(watch, end),
+                "window {} → {} ({}) · step {}/{} · {left}",
+                clock(watch.plan.from),
+                clock(watch.plan.to),
+                watch.plan.from.format("%:z"),
                 watch.done,
                 watch.steps.len()
             ),
@@ -348,7 +362,7 @@ impl Screen {
             .apply_to(st_text);
             lines.push(format!("{row}{styled}"));
         }
-        if let Some(e) = &watch.error {
+        if let Some(e) = watch.error.as_ref().filter(|_| watch.outcome.is_none()) {
             lines.push(fit(
                 &format!("Prometheus cannot answer (retrying): {}", terminal(e)),
                 width,

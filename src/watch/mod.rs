@@ -514,6 +514,19 @@ pub fn summary(watch: &Watch, inputs: &Inputs) -> String {
                 _ => format!("BREACH: {name} at {at}\n"),
             };
             s += &format!("  query: {}\n", t(&check.query));
+            let others: Vec<String> = watch
+                .plan
+                .checks
+                .iter()
+                .zip(&watch.checks)
+                .filter(|(c, st)| {
+                    c.name != check.name && matches!(st.status, Status::Breach | Status::NoData)
+                })
+                .map(|(c, _)| t(&c.name))
+                .collect();
+            if !others.is_empty() {
+                s += &format!("  also breached at that step: {}\n", others.join(", "));
+            }
             let plans = rollback_plans(inputs, check);
             match (&check.change, plans.is_empty()) {
                 (_, true) => s += "Roll back: no High or Critical change in this release names a rollback plan; decide with the on-call.\n",
