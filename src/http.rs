@@ -15,6 +15,8 @@ pub struct Endpoint {
     base: String,
     user: Option<String>,
     password: Option<String>,
+    /// The path is a secret too (a chat webhook's URL): shown as `…`.
+    secret_path: bool,
 }
 
 impl fmt::Debug for Endpoint {
@@ -61,18 +63,39 @@ impl Endpoint {
             ),
             user,
             password,
+            secret_path: false,
         })
     }
 
-    /// The URL as it may be printed: the user name kept, the password left out.
+    /// A URL that is a secret as a whole, such as a chat webhook's: messages show only its
+    /// scheme and host.
+    pub fn parse_secret(url: &str) -> Result<Endpoint, String> {
+        Ok(Endpoint {
+            secret_path: true,
+            ..Endpoint::parse(url)?
+        })
+    }
+
+    /// The URL as it may be printed: the user name kept, the password left out (and the
+    /// path, for a secret URL).
     pub fn shown(&self) -> String {
+        let (scheme, rest) = self.base.split_once("://").unwrap_or(("http", &self.base));
+        let rest = match rest.find('/') {
+            Some(i) if self.secret_path => format!("{}/…", &rest[..i]),
+            _ => rest.to_string(),
+        };
         match &self.user {
-            Some(u) => {
-                let (scheme, rest) = self.base.split_once("://").unwrap_or(("http", &self.base));
-                format!("{scheme}://{u}@{rest}")
-            }
-            None => self.base.clone(),
+            Some(u) => format!("{scheme}://{u}@{rest}"),
+            None => format!("{scheme}://{rest}"),
         }
+    }
+
+    /// The path, when it is a secret.
+    fn secret(&self) -> Option<&str> {
+        let (_, rest) = self.base.split_once("://")?;
+        rest.find('/')
+            .map(|i| &rest[i..])
+            .filter(|p| self.secret_path && p.len() > 1)
     }
 
     fn url(&self, path: &str) -> String {
@@ -224,7 +247,7 @@ impl Client {
     /// `text` with the endpoint's password and the token replaced by `***`.
     pub fn scrub(&self, at: &Endpoint, text: &str) -> String {
         let mut out = text.to_string();
-        for secret in [at.password.as_deref(), self.bearer.as_deref()]
+        for secret in [at.password.as_deref(), self.bearer.as_deref(), at.secret()]
             .into_iter()
             .flatten()
             .map(str::trim)
@@ -322,6 +345,17 @@ mod tests {
             format!("Basic {}", base64(b"ops:s@cret"))
         );
         assert!(!format!("{e:?}").contains("cret"));
+    }
+
+    #[test]
+    fn a_secret_url_shows_only_its_host() {
+        let e = Endpoint::parse_secret("https://hooks.example/services/T0/B0/XyZ").unwrap();
+        assert_eq!(e.shown(), "https://hooks.example/…");
+        let c = Client::new(Timeouts::default(), None);
+        assert_eq!(
+            c.scrub(&e, "POST https://hooks.example/services/T0/B0/XyZ failed"),
+            "POST https://hooks.example*** failed"
+        );
     }
 
     #[test]

@@ -757,6 +757,80 @@ mod tests {
         assert!(clock.now - start > 30_000);
     }
 
+    fn inputs(manifest: &str) -> Inputs {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("release.toml");
+        std::fs::write(&path, manifest).unwrap();
+        crate::inputs::load(&crate::inputs::Locations {
+            manifest: Some(path),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    const RELEASE: &str = r#"
+[release]
+name = "r"
+deployer = "jiyoon"
+
+[[changes]]
+id = "api"
+title = "API"
+severity = "critical"
+impact = 9
+likelihood = 6
+recovery = "2h"
+rollback = "set the timeout back"
+
+[[changes]]
+id = "ui"
+title = "UI"
+severity = "low"
+impact = 1
+likelihood = 1
+recovery = "1h"
+rollback = "revert the UI"
+
+[[changes]]
+id = "pay"
+title = "payments"
+severity = "medium"
+impact = 10
+likelihood = 3
+recovery = "4h"
+"#;
+
+    #[test]
+    fn a_breach_names_the_check_value_bound_time_and_the_guarded_changes_rollback() {
+        let inputs = inputs(RELEASE);
+        let mut c = ratio();
+        c.change = Some("ui".into());
+        let mut src = fake(vec![vec![0.001], vec![0.5]]);
+        let mut clock = Clock {
+            now: t("2026-11-26T00:00:00+09:00").timestamp_millis(),
+            interrupt_at: None,
+        };
+        let w = run(plan(vec![c]), &mut src, &mut clock);
+        assert_eq!(
+            summary(&w, &inputs),
+            "BREACH: 5xx was 0.5 at 2026-11-25T14:00:30+09:00, above max 0.01\n  query: q\nRoll back the change this check guards:\n  ui: revert the UI\n"
+        );
+    }
+
+    #[test]
+    fn a_check_guarding_nothing_calls_for_every_high_and_critical_rollback() {
+        let inputs = inputs(RELEASE);
+        let c = Check::for_alert("api-5xx-rate");
+        // `pay` is declared medium but scores 30: high, and it has no plan.
+        assert_eq!(
+            rollback_plans(&inputs, &c),
+            vec![
+                ("api".to_string(), Some("set the timeout back".to_string())),
+                ("pay".to_string(), None)
+            ]
+        );
+    }
+
     #[test]
     fn an_interrupt_keeps_what_was_seen() {
         let mut src = fake(vec![vec![0.003]]);
