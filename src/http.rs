@@ -391,6 +391,75 @@ mod tests {
         );
     }
 
+    /// Serves one request on 127.0.0.1 and hands back what was asked.
+    fn one_request(answer: &'static str) -> (u16, std::thread::JoinHandle<String>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            // Headers, then as many body bytes as Content-Length says.
+            loop {
+                let n = s.read(&mut chunk).unwrap();
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).to_lowercase();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let len = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length: "))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if buf.len() >= end + 4 + len || n == 0 {
+                        break;
+                    }
+                }
+            }
+            let n = buf.len();
+            let _ = write!(
+                s,
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            String::from_utf8_lossy(&buf[..n]).into_owned()
+        });
+        (port, handle)
+    }
+
+    #[test]
+    fn credentials_go_in_the_authorization_header_and_query_parameters_are_encoded() {
+        let (port, asked) = one_request("busy");
+        let c = Client::new(Timeouts::default(), Some("t0ken".into()));
+        let e = Endpoint::parse(&format!("http://ops:s%40cret@127.0.0.1:{port}/prom")).unwrap();
+        let resp = c
+            .get(&e, "/api/v1/query", &[("query", "up{a=\"b c\"}")])
+            .unwrap();
+        assert_eq!((resp.status, resp.body.as_str()), (503, "busy"));
+        let req = asked.join().unwrap();
+        let line = req.lines().next().unwrap_or_default();
+        assert!(
+            line == "GET /prom/api/v1/query?query=up%7Ba%3D%22b+c%22%7D HTTP/1.1"
+                || line == "GET /prom/api/v1/query?query=up%7Ba%3D%22b%20c%22%7D HTTP/1.1",
+            "{req}"
+        );
+        let auth = format!("authorization: Basic {}\r\n", base64(b"ops:s@cret"));
+        assert!(req.to_lowercase().contains(&auth.to_lowercase()), "{req}");
+
+        let (port, asked) = one_request("");
+        let e = Endpoint::parse(&format!("http://127.0.0.1:{port}")).unwrap();
+        c.post_json(&e, "/hook", &serde_json::json!({"text": "hi"}))
+            .unwrap();
+        let req = asked.join().unwrap();
+        assert!(req.starts_with("POST /hook HTTP/1.1\r\n"), "{req}");
+        assert!(
+            req.to_lowercase()
+                .contains("authorization: bearer t0ken\r\n"),
+            "{req}"
+        );
+        assert!(req.ends_with("{\"text\":\"hi\"}"), "{req}");
+    }
+
     #[test]
     fn a_refused_connection_names_the_url_without_the_password() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
