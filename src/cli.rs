@@ -34,6 +34,14 @@ pub struct Global {
     #[arg(long, global = true, value_name = "PATH")]
     pub answers: Option<PathBuf>,
 
+    /// The approvals file [default: <manifest stem>.approvals.toml beside the manifest]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub approvals: Option<PathBuf>,
+
+    /// The revision being deployed; [release].commit must match it (rule release-commit)
+    #[arg(long, global = true, env = "RELCHECK_COMMIT", value_name = "REV")]
+    pub commit: Option<String>,
+
     /// The evaluation time, RFC 3339 with an offset [default: now]
     #[arg(long, global = true, env = "RELCHECK_NOW", value_name = "RFC3339")]
     pub now: Option<String>,
@@ -118,6 +126,21 @@ pub enum Command {
         /// Where to write the sign-off [default: signoffs/<deploy date>-<name>.md beside the manifest]
         #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
+    },
+    /// Record your approval of this version of the manifest (two-person rule), SSH-signed with --key
+    #[command(
+        after_help = "Shows the release, the risk matrix, the evidence with its figures and what blocks it, then\nasks. The approval names the manifest's sha256: editing the manifest afterwards voids it.\nWith --key (or RELCHECK_SIGNING_KEY) it is signed with `ssh-keygen -Y sign -n relcheck-approval`,\nso a policy that sets allowed_signers counts it.\n\nExample:\n  relcheck approve -m release.toml --by minho --key ~/.ssh/id_ed25519\n\nExit codes: 0 recorded or declined · 2 input or usage error · 130 interrupted"
+    )]
+    Approve {
+        /// Who approves [default: the login name]
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
+        /// Sign with this SSH key (a private key, or a public key whose private half is in the agent)
+        #[arg(long, env = "RELCHECK_SIGNING_KEY", value_name = "PATH")]
+        key: Option<PathBuf>,
+        /// Approve without asking (for scripts)
+        #[arg(long)]
+        yes: bool,
     },
     /// Write the sign-off for the team channel (also for a NO-GO, which it says)
     #[command(

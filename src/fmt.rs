@@ -39,6 +39,11 @@ pub fn duration(d: chrono::Duration) -> String {
     }
 }
 
+/// A point in time as RFC 3339 to the second, in its own offset ("2026-11-25T14:00:00+09:00").
+pub fn timestamp(t: chrono::DateTime<chrono::FixedOffset>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// A duration the way a manifest writes one: "24h" shows as "1d", 90 minutes as "1h 30m".
 pub fn span(d: std::time::Duration) -> String {
     let mut secs = d.as_secs();

@@ -3,6 +3,7 @@
 
 use crate::error::InputError;
 use crate::model::answers::Answers;
+use crate::model::approvals::Approvals;
 use crate::model::checklist::Template;
 use crate::model::manifest::Manifest;
 use crate::sha256::Sha256;
@@ -18,6 +19,9 @@ pub struct Locations {
     pub manifest: Option<PathBuf>,
     pub checklist: Option<PathBuf>,
     pub answers: Option<PathBuf>,
+    pub approvals: Option<PathBuf>,
+    /// The revision being deployed (`--commit`, `RELCHECK_COMMIT`).
+    pub commit: Option<String>,
 }
 
 /// The files of one release, read and parsed.
@@ -36,6 +40,37 @@ pub struct Inputs {
     /// `None` when there is no answers file (yet).
     pub answers_bytes: Option<Vec<u8>>,
     pub answers: Answers,
+    pub approvals_path: PathBuf,
+    /// `None` when there is no approvals file.
+    pub approvals_bytes: Option<Vec<u8>>,
+    pub approvals: Approvals,
+    /// The policy's `allowed_signers` file, when it names one: where it is and its text.
+    pub signers: Option<Signers>,
+    /// The revision being deployed, when the user named one.
+    pub deployed_commit: Option<String>,
+}
+
+/// The allowed-signers file a template names.
+#[derive(Debug, Clone)]
+pub struct Signers {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    pub parsed: crate::sshsig::AllowedSigners,
+}
+
+impl Signers {
+    /// Checks an approval's signature over `message` for `principal` at the evaluation time.
+    pub fn verify(
+        &self,
+        principal: &str,
+        message: &[u8],
+        signature: &str,
+        at: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<(), String> {
+        crate::sshsig::verify(&self.parsed, principal, message, signature, at)
+            .map(|_| ())
+            .map_err(|r| r.to_string())
+    }
 }
 
 impl Inputs {
@@ -103,6 +138,52 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         }
     };
 
+    let approvals_path = loc
+        .approvals
+        .clone()
+        .unwrap_or_else(|| default_approvals_path(&manifest_path));
+    let (approvals_bytes, approvals) = match std::fs::metadata(&approvals_path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && loc.approvals.is_none() => {
+            (None, Approvals::default())
+        }
+        _ => {
+            let text = read_text(&approvals_path)?;
+            let a = Approvals::parse(&shown(&approvals_path), &text)?;
+            (Some(text.into_bytes()), a)
+        }
+    };
+
+    // A template's relative paths resolve against the template's own folder.
+    let signers = match &template.policy.allowed_signers {
+        None => None,
+        Some(rel) => {
+            let folder = template_path
+                .as_deref()
+                .and_then(Path::parent)
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let path = folder.join(rel.get_ref().trim());
+            let text = read_text(&path).map_err(|e| {
+                let template_text = String::from_utf8_lossy(&template_bytes);
+                let template_name = template_path
+                    .as_deref()
+                    .map_or_else(|| "built-in checklists/standard.toml".to_string(), shown);
+                InputError::at(
+                    &template_name,
+                    &template_text,
+                    Some(rel.span()),
+                    format!("allowed_signers: {e}"),
+                )
+            })?;
+            let parsed = crate::sshsig::AllowedSigners::parse(&shown(&path), &text)?;
+            Some(Signers {
+                path,
+                bytes: text.into_bytes(),
+                parsed,
+            })
+        }
+    };
+
     Ok(Inputs {
         manifest_path,
         manifest_bytes,
@@ -114,18 +195,38 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         answers_path,
         answers_bytes,
         answers,
+        approvals_path,
+        approvals_bytes,
+        approvals,
+        signers,
+        deployed_commit: loc
+            .commit
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string),
     })
 }
 
 /// `release.toml` → `release.answers.toml`, beside the manifest.
 pub fn default_answers_path(manifest: &Path) -> PathBuf {
+    beside(manifest, "answers")
+}
+
+/// `release.toml` → `release.approvals.toml`, beside the manifest.
+pub fn default_approvals_path(manifest: &Path) -> PathBuf {
+    beside(manifest, "approvals")
+}
+
+/// `<manifest stem>.<what>.toml` beside the manifest.
+fn beside(manifest: &Path, what: &str) -> PathBuf {
     let stem = manifest
         .file_stem()
         .map_or_else(|| "release".into(), |s| s.to_string_lossy().into_owned());
-    manifest.with_file_name(format!("{stem}.answers.toml"))
+    manifest.with_file_name(format!("{stem}.{what}.toml"))
 }
 
-fn shown(p: &Path) -> String {
+pub fn shown(p: &Path) -> String {
     let s = p.display().to_string();
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }

@@ -69,6 +69,11 @@ pub fn judge_probed(
         release_commit: m.release.commit.as_deref(),
         deploy_at,
         now,
+        deploy_is_stale: rules::is_stale(
+            m.release.deploy_at.map(|t| t.0),
+            policy.deploy_grace,
+            now,
+        ),
     };
     let verified: Vec<_> = m
         .changes
@@ -79,6 +84,24 @@ pub fn judge_probed(
     let digest = format!("sha256:{}", evidence::hex(&digest.finalize()));
 
     let manifest_sha256 = inputs.manifest_sha256();
+    let verify = |principal: &str, message: &[u8], signature: &str| {
+        inputs
+            .signers
+            .as_ref()
+            .map_or(Err("no allowed_signers".to_string()), |s| {
+                s.verify(principal, message, signature, now)
+            })
+    };
+    let approvals = crate::approvals::assess(
+        &inputs.approvals.entries,
+        &m.release.approvers,
+        m.release.deployer.get_ref(),
+        &manifest_sha256,
+        inputs
+            .signers
+            .is_some()
+            .then_some(&verify as crate::approvals::Verify),
+    );
     let rule_ctx = Ctx {
         manifest: m,
         template: &inputs.template,
@@ -89,10 +112,22 @@ pub fn judge_probed(
         deploy_at,
         now,
         manifest_sha256: &manifest_sha256,
+        approvals: &approvals,
+        signed_approvals_only: inputs.signers.is_some(),
+        deployed_commit: inputs.deployed_commit.as_deref(),
         monitoring: probe,
     };
     let found = rules::evaluate(&rule_ctx);
-    let (verdict, findings, overrides) = verdict::decide(found, m, now);
+    let (verdict, findings, overrides) = verdict::decide(
+        found,
+        m,
+        now,
+        inputs
+            .signers
+            .is_some()
+            .then(|| crate::approvals::counting(&approvals))
+            .as_ref(),
+    );
 
     let checklist = inputs
         .template
@@ -118,6 +153,7 @@ pub fn judge_probed(
         verdict,
         risk,
         evidence: verified,
+        approvals,
         findings,
         checklist,
         overrides,

@@ -4,6 +4,7 @@
 //! [`verdict`]) → output ([`report`]). Only the binary prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod approvals;
 pub mod error;
 pub mod evidence;
 pub mod fmt;
@@ -17,6 +18,7 @@ pub mod risk;
 pub mod rules;
 pub mod schema;
 pub mod sha256;
+pub mod sshsig;
 pub mod store;
 pub mod verdict;
 pub mod walk;

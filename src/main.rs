@@ -32,6 +32,9 @@ fn main() -> ExitCode {
                 out,
             },
         ),
+        Command::Approve { by, key, yes } => {
+            commands::approve::run(g, &commands::approve::Args { by, key, yes })
+        }
         Command::Signoff { format, out } => commands::signoff::run(g, format, out.as_deref()),
         Command::Watch {
             from,

@@ -8,7 +8,7 @@
 //! relcheck itself.
 
 use crate::model::checklist::{Allow, ItemKind};
-use crate::model::manifest::{EvidenceKind, Manifest, RULE_IDS};
+use crate::model::manifest::{EvidenceKind, Manifest};
 use crate::model::values::{Severity, Span, Timestamp};
 use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
@@ -246,7 +246,7 @@ pub(crate) fn rule_id(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "description": "The rule whose risk is accepted",
         "type": "string",
-        "enum": RULE_IDS
+        "enum": crate::rules::RuleId::ALL.map(crate::rules::RuleId::as_str)
     })
 }
 

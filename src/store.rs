@@ -36,6 +36,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
     Ok(())
 }
 
+/// Reads `path` (`None` when it does not exist), lets `change` make the new text from it, and
+/// writes that atomically.
+pub fn update_locked(
+    path: &Path,
+    change: impl FnOnce(Option<&str>) -> Result<String, InputError>,
+) -> Result<(), InputError> {
+    let shown = path.display().to_string();
+    let current = match std::fs::read_to_string(path) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(InputError::new(&shown, format!("cannot read: {e}"))),
+    };
+    let next = change(current.as_deref())?;
+    write_atomic(path, next.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,7 +31,7 @@ impl Verdict {
 /// An override as it was applied.
 #[derive(Debug, Clone, Serialize)]
 pub struct AppliedOverride {
-    pub rule: String,
+    pub rule: crate::rules::RuleId,
     pub reason: String,
     pub approved_by: String,
     pub expires_at: Option<String>,
@@ -45,16 +45,17 @@ pub fn decide(
     mut findings: Vec<Finding>,
     manifest: &Manifest,
     now: DateTime<FixedOffset>,
+    signed: Option<&std::collections::BTreeSet<String>>,
 ) -> (Verdict, Vec<Finding>, Vec<AppliedOverride>) {
     let deployer = manifest.release.deployer.get_ref();
     let mut applied = Vec::new();
     for o in &manifest.overrides {
-        let valid = check_override(o, deployer, now).is_empty();
+        let valid = check_override(o, deployer, now, signed).is_empty();
         let mut count = 0;
         if valid {
             for f in findings
                 .iter_mut()
-                .filter(|f| f.rule == o.rule.get_ref() && f.level == Level::Block)
+                .filter(|f| f.rule == *o.rule.get_ref() && f.level == Level::Block)
             {
                 f.level = Level::Warn;
                 f.overridden = true;
@@ -62,7 +63,7 @@ pub fn decide(
             }
         }
         applied.push(AppliedOverride {
-            rule: o.rule.get_ref().clone(),
+            rule: *o.rule.get_ref(),
             reason: o.reason.clone().unwrap_or_default(),
             approved_by: o.approved_by.clone().unwrap_or_default(),
             expires_at: o.expires_at.map(|t| t.to_string()),
@@ -87,7 +88,7 @@ mod tests {
 
     fn judged(manifest: &str) -> (Verdict, Vec<Finding>) {
         let f = Fixture::new(manifest, TEMPLATE, "[answers.ready]\nvalue = true\n");
-        let (v, found, _) = decide(f.findings(), &f.manifest, f.now);
+        let (v, found, _) = decide(f.findings(), &f.manifest, f.now, None);
         (v, found)
     }
 

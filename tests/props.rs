@@ -129,7 +129,7 @@ fn judge_files(dir: &Path, manifest: &[u8], template: &[u8], answers: &[u8]) {
     let loc = Locations {
         manifest: Some(dir.join("release.toml")),
         checklist: Some(dir.join("checklist.toml")),
-        answers: None,
+        ..Locations::default()
     };
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T13:30:00+09:00").unwrap();
     match inputs::load(&loc) {

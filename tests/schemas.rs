@@ -109,10 +109,11 @@ enum Kind {
     Checklist,
 }
 
-/// A manifest has a `[release]` table; answers files and corpus case files are neither.
+/// A manifest has a `[release]` table; answers and approvals files and corpus case files are
+/// neither.
 fn kind_of(path: &Path, doc: &Value) -> Option<Kind> {
     let name = path.file_name().unwrap().to_string_lossy();
-    if name.ends_with(".answers.toml") || name == "case.toml" {
+    if name.ends_with(".answers.toml") || name.ends_with(".approvals.toml") || name == "case.toml" {
         None
     } else if doc.get("release").is_some() {
         Some(Kind::Manifest)

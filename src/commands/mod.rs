@@ -1,11 +1,13 @@
 //! One file per subcommand. Commands print; the library below them never does.
 
+pub mod approve;
 pub mod check;
 pub mod completions;
 pub mod go;
 pub mod init;
 pub mod risk;
 pub mod schema;
+pub mod sign;
 pub mod signoff;
 pub mod watch;
 
@@ -54,6 +56,8 @@ pub fn locations(g: &Global) -> Locations {
         manifest: g.manifest.clone(),
         checklist: g.checklist.clone(),
         answers: g.answers.clone(),
+        approvals: g.approvals.clone(),
+        commit: g.commit.clone(),
     }
 }
 

@@ -112,6 +112,9 @@ pub struct Context<'a> {
     pub release_commit: Option<&'a str>,
     pub deploy_at: DateTime<FixedOffset>,
     pub now: DateTime<FixedOffset>,
+    /// `deploy_at` passed long ago (`deploy-time` blocks): ages measured against it would
+    /// blame the evidence for a wrong date, so they are not judged, and the reason says so.
+    pub deploy_is_stale: bool,
 }
 
 /// Verifies one evidence. File bytes are also fed, as `length (u64 BE) ‖ bytes`, to `digest`:
@@ -191,13 +194,16 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context, digest: &mut Sha256) ->
     }
 
     let passed = problems.is_empty();
+    if ctx.deploy_is_stale {
+        problems.push("its age was not judged: deploy_at is in the past (see deploy-time)".into());
+    }
     Verified {
         change: change.to_string(),
         kind: kind.as_str(),
         env: e.env.clone(),
         path: e.path.clone(),
         passed,
-        reason: (!passed).then(|| problems.join("; ")),
+        reason: (!problems.is_empty()).then(|| problems.join("; ")),
         figures,
         sha256: sha,
         recorded_at: time.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
@@ -218,21 +224,23 @@ fn judge(kind: EvidenceKind, f: &Figures, t: &Thresholds) -> Vec<String> {
 
 fn freshness(t: DateTime<FixedOffset>, ctx: &Context) -> Vec<String> {
     let mut out = Vec::new();
-    let max_age =
-        chrono::Duration::from_std(ctx.policy.evidence_max_age).unwrap_or(chrono::Duration::MAX);
-    let age = ctx.deploy_at.signed_duration_since(t);
-    if age > max_age {
-        out.push(format!(
-            "taken {} before the deploy, older than the {} allowed",
-            crate::fmt::duration(age),
-            crate::fmt::span(ctx.policy.evidence_max_age)
-        ));
-    }
-    if t > ctx.deploy_at {
-        out.push(format!(
-            "its time {} is after the deploy time",
-            t.to_rfc3339()
-        ));
+    if !ctx.deploy_is_stale {
+        let max_age = chrono::Duration::from_std(ctx.policy.evidence_max_age)
+            .unwrap_or(chrono::Duration::MAX);
+        let age = ctx.deploy_at.signed_duration_since(t);
+        if age > max_age {
+            out.push(format!(
+                "taken {} before the deploy, older than the {} allowed",
+                crate::fmt::duration(age),
+                crate::fmt::span(ctx.policy.evidence_max_age)
+            ));
+        }
+        if t > ctx.deploy_at {
+            out.push(format!(
+                "its time {} is after the deploy time",
+                t.to_rfc3339()
+            ));
+        }
     }
     if t > ctx.now {
         out.push(format!(

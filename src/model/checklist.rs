@@ -58,6 +58,28 @@ struct RawPolicy {
         extend("default" = "staging")
     )]
     critical_needs_env: Option<String>,
+    #[schemars(
+        description = "Evidence kinds that count as a Critical change's passing evidence [default: the load-test kinds]"
+    )]
+    critical_needs_kinds: Option<Vec<crate::model::manifest::EvidenceKind>>,
+    #[schemars(
+        description = "A Critical change's counting evidence must be at least this old at deploy_at, e.g. \"48h\" (\"load-tested on staging by Wednesday\") [default: not checked]"
+    )]
+    critical_evidence_lead: Option<Span>,
+    #[schemars(
+        description = "Judging later than deploy_at plus this blocks (`deploy-time`): the manifest is stale",
+        extend("default" = "2h")
+    )]
+    deploy_grace: Option<Span>,
+    #[schemars(
+        description = "Distinct approvers other than the deployer that a release of each severity needs; a severity left out keeps its default (low 0, medium 0, high 1, critical 1)"
+    )]
+    min_approvers: Option<RawMinApprovers>,
+    #[schemars(
+        with = "Option<String>",
+        description = "An OpenSSH allowed-signers file, relative to the template's folder: when set, approvals count only when SSH-signed by a key listed for the approver [default: not required]"
+    )]
+    allowed_signers: Option<Spanned<String>>,
     #[serde(default, deserialize_with = "count")]
     #[schemars(
         description = "Fewest distinct on-call names; one must not be the deployer",
@@ -118,6 +140,56 @@ fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
 
 fn band<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     int_in(d, "a risk band bound", 1, 100).map(|i| Some(i as u32))
+}
+
+/// Approvers needed per severity; a severity left out keeps its default.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "MinApprovers")]
+struct RawMinApprovers {
+    #[serde(default, deserialize_with = "count")]
+    #[schemars(extend("default" = 0))]
+    low: Option<u64>,
+    #[serde(default, deserialize_with = "count")]
+    #[schemars(extend("default" = 0))]
+    medium: Option<u64>,
+    #[serde(default, deserialize_with = "count")]
+    #[schemars(extend("default" = 1))]
+    high: Option<u64>,
+    #[serde(default, deserialize_with = "count")]
+    #[schemars(extend("default" = 1))]
+    critical: Option<u64>,
+}
+
+/// How many approvers other than the deployer a release needs, by its severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MinApprovers {
+    pub low: u64,
+    pub medium: u64,
+    pub high: u64,
+    pub critical: u64,
+}
+
+impl Default for MinApprovers {
+    fn default() -> Self {
+        MinApprovers {
+            low: 0,
+            medium: 0,
+            high: 1,
+            critical: 1,
+        }
+    }
+}
+
+impl MinApprovers {
+    pub fn for_severity(&self, s: Severity) -> u64 {
+        match s {
+            Severity::Low => self.low,
+            Severity::Medium => self.medium,
+            Severity::High => self.high,
+            Severity::Critical => self.critical,
+        }
+    }
 }
 
 /// Lower bounds of the score bands (score = impact × likelihood); they must rise.
@@ -301,6 +373,16 @@ pub struct Policy {
     pub timezone: Option<Zone>,
     pub evidence_max_age: Duration,
     pub critical_needs_env: String,
+    /// Kinds whose passing evidence counts for a Critical change.
+    pub critical_needs_kinds: Vec<crate::model::manifest::EvidenceKind>,
+    /// That evidence must be at least this old at deploy_at.
+    pub critical_evidence_lead: Option<Duration>,
+    /// How long after deploy_at a judgement is still about this deploy.
+    pub deploy_grace: Duration,
+    pub min_approvers: MinApprovers,
+    /// The allowed-signers file as written (relative to the template's folder), with where
+    /// it is written, for errors about it.
+    pub allowed_signers: Option<Spanned<String>>,
     pub min_on_call: u64,
     pub min_watch_minutes: u64,
     pub list_freeze_lead: Duration,
@@ -521,6 +603,27 @@ impl Template {
                     .evidence_max_age
                     .map_or(Duration::from_secs(7 * 86_400), |s| s.0),
                 critical_needs_env: p.critical_needs_env.unwrap_or_else(|| "staging".into()),
+                critical_needs_kinds: p.critical_needs_kinds.unwrap_or_else(|| {
+                    crate::model::manifest::EvidenceKind::ALL
+                        .into_iter()
+                        .filter(|k| k.is_load_test())
+                        .collect()
+                }),
+                critical_evidence_lead: p.critical_evidence_lead.map(|s| s.0),
+                deploy_grace: p
+                    .deploy_grace
+                    .map_or(Duration::from_secs(2 * 3600), |s| s.0),
+                min_approvers: {
+                    let d = MinApprovers::default();
+                    let r = p.min_approvers.unwrap_or_default();
+                    MinApprovers {
+                        low: r.low.unwrap_or(d.low),
+                        medium: r.medium.unwrap_or(d.medium),
+                        high: r.high.unwrap_or(d.high),
+                        critical: r.critical.unwrap_or(d.critical),
+                    }
+                },
+                allowed_signers: p.allowed_signers,
                 min_on_call: p.min_on_call.unwrap_or(2),
                 min_watch_minutes: p.min_watch_minutes.unwrap_or(30),
                 list_freeze_lead: p

@@ -94,6 +94,15 @@ pub enum EvidenceKind {
 }
 
 impl EvidenceKind {
+    pub const ALL: [EvidenceKind; 6] = [
+        EvidenceKind::Jmeter,
+        EvidenceKind::K6,
+        EvidenceKind::Locust,
+        EvidenceKind::Junit,
+        EvidenceKind::File,
+        EvidenceKind::Attestation,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EvidenceKind::Jmeter => "jmeter",
@@ -231,7 +240,7 @@ pub struct Contacts {
 #[serde(deny_unknown_fields)]
 pub struct Override {
     #[schemars(schema_with = "crate::schema::rule_id")]
-    pub rule: Spanned<String>,
+    pub rule: Spanned<crate::rules::RuleId>,
     #[schemars(description = "Why the risk is accepted; an override without one is invalid")]
     pub reason: Option<String>,
     #[schemars(
@@ -241,23 +250,6 @@ pub struct Override {
     #[schemars(description = "After this the override is invalid")]
     pub expires_at: Option<Timestamp>,
 }
-
-/// Every rule id relcheck knows; an override naming anything else is an input error.
-pub const RULE_IDS: [&str; 13] = [
-    "critical-evidence",
-    "evidence-failed",
-    "rollback-plan",
-    "freeze-window",
-    "on-call",
-    "monitoring",
-    "alerts-firing",
-    "two-person",
-    "checklist",
-    "override-invalid",
-    "unknown-answer",
-    "list-freeze",
-    "risk-underdeclared",
-];
 
 impl Manifest {
     /// Parses and validates a manifest; `file` is how the error names it.
@@ -275,7 +267,7 @@ impl Manifest {
             ("name", &self.release.name),
             ("deployer", &self.release.deployer),
         ] {
-            if v.get_ref().trim().is_empty() {
+            if super::values::is_blank(v.get_ref()) {
                 return Err(err(v.span(), format!("release.{key} must not be empty")));
             }
         }
@@ -294,11 +286,25 @@ impl Manifest {
             if !seen.insert(id.as_str()) {
                 return Err(err(c.id.span(), format!("duplicate change id \"{id}\"")));
             }
-            for e in &c.evidence {
-                if *e.kind.get_ref() != EvidenceKind::Attestation && e.path.is_none() {
+            for (ei, e) in c.evidence.iter().enumerate() {
+                let kind = *e.kind.get_ref();
+                if kind != EvidenceKind::Attestation && e.path.is_none() {
                     return Err(err(
                         e.kind.span(),
-                        format!("{} evidence needs a path", e.kind.get_ref().as_str()),
+                        format!("{} evidence needs a path", kind.as_str()),
+                    ));
+                }
+                if let Some(key) = e.figure_keys().first().filter(|_| !kind.is_load_test()) {
+                    let ci = self.changes.iter().position(|x| std::ptr::eq(x, c));
+                    let span = ci
+                        .and_then(|ci| key_span(source, ci, ei, key))
+                        .unwrap_or_else(|| e.kind.span());
+                    return Err(err(
+                        span,
+                        format!(
+                            "{key} applies only to load tests (jmeter, k6, locust): {} evidence has no such figure",
+                            kind.as_str()
+                        ),
                     ));
                 }
             }
@@ -333,18 +339,6 @@ impl Manifest {
                         ));
                     }
                 }
-            }
-        }
-        for o in &self.overrides {
-            if !RULE_IDS.contains(&o.rule.get_ref().as_str()) {
-                return Err(err(
-                    o.rule.span(),
-                    format!(
-                        "unknown rule \"{}\" in override, expected one of {}",
-                        o.rule.get_ref().escape_debug(),
-                        RULE_IDS.join(", ")
-                    ),
-                ));
             }
         }
         Ok(())
@@ -390,6 +384,41 @@ impl Manifest {
         }
         Ok(())
     }
+}
+
+impl Evidence {
+    /// The load-test keys set on this evidence, in the order they are declared in the struct.
+    pub fn figure_keys(&self) -> Vec<&'static str> {
+        [
+            ("max_error_rate", self.max_error_rate.is_some()),
+            ("max_p99_ms", self.max_p99_ms.is_some()),
+            ("min_samples", self.min_samples.is_some()),
+            ("min_tps", self.min_tps.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(k, set)| set.then_some(k))
+        .collect()
+    }
+}
+
+/// Where `key` is written in the `ei`-th evidence of the `ci`-th change, for an error that
+/// points at the key itself.
+fn key_span(source: &str, ci: usize, ei: usize, key: &str) -> Option<std::ops::Range<usize>> {
+    let doc = toml::de::DeTable::parse(source).ok()?;
+    let change = doc
+        .get_ref()
+        .get("changes")?
+        .get_ref()
+        .as_array()?
+        .get(ci)?;
+    let evidence = change.get_ref().as_table()?.get("evidence")?;
+    let entry = evidence.get_ref().as_array()?.get(ei)?;
+    entry
+        .get_ref()
+        .as_table()?
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == key)
+        .map(|(k, _)| k.span())
 }
 
 fn valid_change_id(id: &str) -> bool {
@@ -584,6 +613,24 @@ change = "api-timeout"
             "{e}"
         );
         assert!(m.check_names_against("release.toml", &src, &[]).is_ok());
+    }
+
+    #[test]
+    fn a_load_test_threshold_on_a_kind_without_figures_is_an_input_error_at_the_key() {
+        for kind in ["junit", "file", "attestation"] {
+            let src = format!(
+                "{BASE}\n[[changes.evidence]]\nkind = \"{kind}\"\nenv = \"staging\"\npath = \"e\"\nmin_tests = 1\nmax_p99_ms = 500\n"
+            );
+            let e = Manifest::parse("release.toml", &src).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!("release.toml:19:1: max_p99_ms applies only to load tests (jmeter, k6, locust): {kind} evidence has no such figure")
+            );
+        }
+        let ok = format!(
+            "{BASE}\n[[changes.evidence]]\nkind = \"k6\"\nenv = \"staging\"\npath = \"e\"\nmax_p99_ms = 500\n"
+        );
+        assert!(Manifest::parse("release.toml", &ok).is_ok());
     }
 
     #[test]

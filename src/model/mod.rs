@@ -1,6 +1,7 @@
 //! Input files, parsed then validated into types that cannot hold bad values.
 
 pub mod answers;
+pub mod approvals;
 pub mod checklist;
 pub mod checks;
 pub mod manifest;

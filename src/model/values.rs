@@ -211,14 +211,38 @@ pub mod thresholds {
     }
 }
 
-/// Names of people and environments compare trimmed and case-insensitively.
+/// Unicode format characters (category Cf): zero-width spaces and joiners, bidirectional marks
+/// and the like. They are invisible, so a name or a text made of them must not read as another
+/// name or as written text (SPEC "Comparisons").
+pub fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        | '\u{0890}'..='\u{0891}' | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// A text made only of whitespace and format characters says nothing: a reason, a rollback
+/// plan, a dashboard or an answer like that is blank.
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| c.is_whitespace() || is_format_char(c))
+}
+
+/// Names of people and environments compare trimmed, without format characters and ignoring
+/// case, so `Jiyoon` and `jiyoon\u{200b}` are the same person.
 pub fn same_name(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
+    name_key(a) == name_key(b)
 }
 
 /// The canonical form two names are compared in.
 pub fn name_key(a: &str) -> String {
-    a.trim().to_lowercase()
+    a.chars()
+        .filter(|&c| !is_format_char(c))
+        .collect::<String>()
+        .trim()
+        .to_lowercase()
 }
 
 /// Commits match ignoring case when equal, or when one is a prefix of the other and the
@@ -259,5 +283,21 @@ mod tests {
     fn names_compare_trimmed_and_ignoring_case() {
         assert!(same_name(" Jiyoon", "jiyoon "));
         assert!(!same_name("jiyoon", "minho"));
+    }
+
+    #[test]
+    fn invisible_characters_do_not_make_another_name() {
+        assert!(same_name("jiyoon\u{200b}", "jiyoon"));
+        assert!(same_name("\u{2060}JIYOON\u{202e}", "jiyoon"));
+        assert!(same_name("ji\u{200d}yoon", "jiyoon"));
+        assert_eq!(name_key("\u{feff} Minho \u{200b}"), "minho");
+    }
+
+    #[test]
+    fn a_text_of_whitespace_and_format_characters_is_blank() {
+        assert!(is_blank(""));
+        assert!(is_blank(" \t\n"));
+        assert!(is_blank("\u{200b}\u{200c}\u{2060} \u{feff}"));
+        assert!(!is_blank("\u{200b}x"));
     }
 }

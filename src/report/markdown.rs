@@ -32,12 +32,7 @@ impl Render for Markdown {
         }
         let _ = writeln!(s, "| | |\n|---|---|");
         let _ = writeln!(s, "| Deployer | {} |", e(&rel.deployer));
-        let approvers = if rel.approvers.is_empty() {
-            "none".to_string()
-        } else {
-            e(&rel.approvers.join(", "))
-        };
-        let _ = writeln!(s, "| Approvers | {approvers} |");
+        let _ = writeln!(s, "| Approvals | {} |", e(&super::approvals_line(r)));
         let _ = writeln!(
             s,
             "| Deploy at | {} ({}) — {} |",

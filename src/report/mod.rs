@@ -24,6 +24,8 @@ pub struct Report {
     #[serde(flatten)]
     pub risk: RiskView,
     pub evidence: Vec<Verified>,
+    /// Every approval (the approvals file's, then the names in `[release].approvers`), judged.
+    pub approvals: Vec<crate::approvals::Status>,
     pub findings: Vec<Finding>,
     pub checklist: Vec<ChecklistRow>,
     pub overrides: Vec<AppliedOverride>,
@@ -114,6 +116,35 @@ impl Report {
     pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.level == Level::Warn)
     }
+}
+
+/// How one approval reads in a report, before escaping: "minho (signed)", "hana (does not
+/// count: …)".
+pub fn approval_label(a: &crate::approvals::Status) -> String {
+    match (a.counts, a.signed, &a.reason) {
+        (true, true, _) => format!("{} (signed)", a.by),
+        (true, false, _) if a.source == crate::approvals::Source::Manifest => {
+            format!("{} (named in the manifest, not signed)", a.by)
+        }
+        (true, false, _) => format!("{} (recorded, not signed)", a.by),
+        (false, _, reason) => format!(
+            "{} (does not count: {})",
+            a.by,
+            reason.as_deref().unwrap_or("unknown reason")
+        ),
+    }
+}
+
+/// Every approval on one line, or "none".
+pub fn approvals_line(r: &Report) -> String {
+    if r.approvals.is_empty() {
+        return "none".into();
+    }
+    r.approvals
+        .iter()
+        .map(approval_label)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One output format.

@@ -23,15 +23,11 @@ impl Render for Slack {
         };
         let _ = writeln!(s, "*Release sign-off: {}*", e(&rel.name));
         let _ = writeln!(s, "{verdict}");
-        let approvers = if rel.approvers.is_empty() {
-            "none".to_string()
-        } else {
-            e(&rel.approvers.join(", "))
-        };
         let _ = writeln!(
             s,
-            "• Deployer: {}   • Approvers: {approvers}",
-            e(&rel.deployer)
+            "• Deployer: {}   • Approvals: {}",
+            e(&rel.deployer),
+            e(&super::approvals_line(r))
         );
         let _ = writeln!(
             s,

@@ -18,6 +18,7 @@ pub struct Text {
 impl Render for Text {
     fn render(&self, r: &Report) -> String {
         let mut out = risk(&r.risk, self.color);
+        out.push_str(&approvals(r));
         if !r.evidence.is_empty() {
             out.push('\n');
             out.push_str(&evidence(r, self.color));
@@ -30,6 +31,22 @@ impl Render for Text {
         let _ = writeln!(out, "digest {}", r.digest);
         out
     }
+}
+
+/// One line per approval: a mark that reads without colour, the person, and why it does not
+/// count where it does not.
+fn approvals(r: &Report) -> String {
+    let mut s = String::from("\nApprovals");
+    if r.approvals.is_empty() {
+        s.push_str(" none\n");
+        return s;
+    }
+    s.push('\n');
+    for a in &r.approvals {
+        let mark = if a.counts { "  ✓" } else { "  ✗" };
+        let _ = writeln!(s, "{mark} {}", t(&super::approval_label(a)));
+    }
+    s
 }
 
 /// Only the risk: header, matrix, ranked changes (`relcheck risk`, and `go` before it asks).

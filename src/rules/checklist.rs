@@ -1,9 +1,10 @@
 //! `checklist` and `unknown-answer`: every required item that applies to a release of this
 //! severity has a passing answer, given for this version of the manifest.
 
-use super::{Ctx, Finding};
+use super::{Ctx, Finding, RuleId};
 use crate::model::answers::Value;
 use crate::model::checklist::{Item, ItemKind};
+use crate::model::values::is_blank;
 
 /// Why an item's answer does not pass, or `None` when it passes.
 pub fn item_problem(item: &Item, answer: Option<&Value>) -> Option<String> {
@@ -11,7 +12,7 @@ pub fn item_problem(item: &Item, answer: Option<&Value>) -> Option<String> {
         (_, None) => Some("unanswered".into()),
         (_, Some(Value::Bool(false))) => Some("answered no".into()),
         (_, Some(Value::Bool(true))) => None,
-        (_, Some(Value::Text(t))) if t.trim().is_empty() => Some("answered blank".into()),
+        (_, Some(Value::Text(t))) if is_blank(t) => Some("answered blank".into()),
         (ItemKind::Choice, Some(Value::Text(t))) => {
             let ok = if item.pass.is_empty() {
                 &item.choices
@@ -38,7 +39,7 @@ pub fn checklist(ctx: &Ctx) -> Vec<Finding> {
     if let Some(sha) = &ctx.answers.meta.manifest_sha256 {
         if !sha.trim().eq_ignore_ascii_case(ctx.manifest_sha256) {
             out.push(Finding::block(
-                "checklist",
+                RuleId::Checklist,
                 "answers",
                 "the answers were given for another version of the manifest",
                 "Run relcheck go to confirm the checklist again for the manifest as it is now.",
@@ -62,7 +63,7 @@ pub fn checklist(ctx: &Ctx) -> Vec<Finding> {
                 )
             };
             out.push(Finding::block(
-                "checklist",
+                RuleId::Checklist,
                 &item.id,
                 format!("{} — {problem}", item.prompt.trim()),
                 hint,
@@ -78,7 +79,7 @@ pub fn unknown_answer(ctx: &Ctx) -> Vec<Finding> {
         .iter()
         .map(|id| {
             Finding::warn(
-                "unknown-answer",
+                RuleId::UnknownAnswer,
                 id,
                 format!("the answers file answers \"{id}\", which the checklist does not have"),
                 "Remove the answer or check that the right checklist template is used.",

@@ -1,7 +1,7 @@
 //! `on-call`: someone besides the deployer can be reached through the deploy and the weekend
 //! after it.
 
-use super::{Ctx, Finding};
+use super::{Ctx, Finding, RuleId};
 use crate::model::values::{name_key, same_name};
 use std::collections::BTreeSet;
 
@@ -28,7 +28,7 @@ pub fn on_call(ctx: &Ctx) -> Vec<Finding> {
         return vec![];
     }
     vec![Finding::block(
-        "on-call",
+        RuleId::OnCall,
         "release",
         problems.join("; "),
         format!("List at least {min} people in [contacts].on_call, someone besides the deployer among them, and confirm they are reachable through the weekend."),

@@ -2,7 +2,7 @@
 //! Windows are read in the policy's time zone (IANA), or in deploy_at's own offset when the
 //! policy names none — a deploy at Thursday 16:00 UTC is Friday 01:00 in Asia/Seoul.
 
-use super::{Ctx, Finding};
+use super::{Ctx, Finding, RuleId};
 use crate::model::checklist::{FreezeWindow, Zone};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, TimeDelta, Timelike};
 
@@ -56,7 +56,7 @@ pub fn freeze_window(ctx: &Ctx) -> Vec<Finding> {
                 a => format!("allows {} at most", a.as_str()),
             };
             Finding::block(
-                "freeze-window",
+        RuleId::FreezeWindow,
                 "release",
                 format!(
                     "the deploy at {} ({zone}) falls in freeze window \"{}\", which {allows}; the release is {}",

@@ -4,11 +4,15 @@
 
 mod checklist;
 mod contacts;
+mod deploy_time;
 mod evidence;
 mod freeze;
+mod id;
 mod monitoring;
 mod overrides;
 mod release;
+mod release_commit;
+mod two_person;
 
 use crate::evidence::Verified;
 use crate::model::answers::Answers;
@@ -20,9 +24,11 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 pub use checklist::item_problem;
+pub use deploy_time::is_stale;
 pub use freeze::local_deploy_time;
+pub use id::RuleId;
 pub use monitoring::MonitoringProbe;
-pub use overrides::{check as check_override, NOT_OVERRIDABLE};
+pub use overrides::check as check_override;
 
 /// `block` findings make a NO-GO; `warn` findings are shown and signed off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -43,7 +49,7 @@ impl Level {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub level: Level,
     /// A change id, an item id, an overridden rule's id, or `release`.
     pub subject: String,
@@ -56,7 +62,7 @@ pub struct Finding {
 
 impl Finding {
     pub fn block(
-        rule: &'static str,
+        rule: RuleId,
         subject: impl Into<String>,
         message: impl Into<String>,
         hint: impl Into<String>,
@@ -72,7 +78,7 @@ impl Finding {
     }
 
     pub fn warn(
-        rule: &'static str,
+        rule: RuleId,
         subject: impl Into<String>,
         message: impl Into<String>,
         hint: impl Into<String>,
@@ -96,6 +102,12 @@ pub struct Ctx<'a> {
     pub now: DateTime<FixedOffset>,
     /// sha256 of the manifest's bytes, lower-case hex.
     pub manifest_sha256: &'a str,
+    /// Every approval, judged (see [`crate::approvals`]).
+    pub approvals: &'a [crate::approvals::Status],
+    /// The policy names `allowed_signers`: only signed approvals count, for overrides too.
+    pub signed_approvals_only: bool,
+    /// The revision being deployed, when the user named one (`--commit`).
+    pub deployed_commit: Option<&'a str>,
     /// What the named Prometheus said, asked before the rules run.
     pub monitoring: &'a MonitoringProbe,
 }
@@ -103,6 +115,8 @@ pub struct Ctx<'a> {
 /// Every rule, in the order of SPEC's table.
 pub fn evaluate(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
+    out.extend(deploy_time::deploy_time(ctx));
+    out.extend(release_commit::release_commit(ctx));
     out.extend(evidence::critical_evidence(ctx));
     out.extend(evidence::evidence_failed(ctx));
     out.extend(release::rollback_plan(ctx));
@@ -110,7 +124,7 @@ pub fn evaluate(ctx: &Ctx) -> Vec<Finding> {
     out.extend(contacts::on_call(ctx));
     out.extend(monitoring::monitoring(ctx));
     out.extend(monitoring::alerts_firing(ctx));
-    out.extend(release::two_person(ctx));
+    out.extend(two_person::two_person(ctx));
     out.extend(checklist::checklist(ctx));
     out.extend(overrides::override_invalid(ctx));
     out.extend(checklist::unknown_answer(ctx));
@@ -166,6 +180,9 @@ prompt = "Ready?"
         pub evidence: Vec<Verified>,
         pub now: DateTime<FixedOffset>,
         pub sha: String,
+        pub approvals: Vec<crate::approvals::Status>,
+        pub signed_approvals_only: bool,
+        pub deployed_commit: Option<String>,
         pub probe: MonitoringProbe,
     }
 
@@ -175,6 +192,14 @@ prompt = "Ready?"
             let template = Template::parse("t.toml", template).unwrap();
             let answers = Answers::parse("a.toml", answers, &template).unwrap();
             let changes = crate::risk::assess_all(&manifest.changes, &template.policy.bands);
+            let sha = "00".to_string();
+            let approvals = crate::approvals::assess(
+                &[],
+                &manifest.release.approvers,
+                manifest.release.deployer.get_ref(),
+                &sha,
+                None,
+            );
             Fixture {
                 manifest,
                 template,
@@ -182,7 +207,10 @@ prompt = "Ready?"
                 changes,
                 evidence: vec![],
                 now: Timestamp::parse("2026-11-25T10:00:00+09:00").unwrap().0,
-                sha: "00".into(),
+                sha,
+                approvals,
+                signed_approvals_only: false,
+                deployed_commit: None,
                 probe: MonitoringProbe::NotNamed,
             }
         }
@@ -211,6 +239,9 @@ prompt = "Ready?"
                 deploy_at: self.manifest.release.deploy_at.unwrap().0,
                 now: self.now,
                 manifest_sha256: &self.sha,
+                approvals: &self.approvals,
+                signed_approvals_only: self.signed_approvals_only,
+                deployed_commit: self.deployed_commit.as_deref(),
                 monitoring: &self.probe,
             }
         }
@@ -221,7 +252,7 @@ prompt = "Ready?"
     }
 
     pub fn rules(f: &[Finding]) -> Vec<&'static str> {
-        f.iter().map(|f| f.rule).collect()
+        f.iter().map(|f| f.rule.as_str()).collect()
     }
 
     #[test]

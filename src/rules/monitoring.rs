@@ -4,7 +4,8 @@
 //! Rules stay pure: what Prometheus said is asked before they run (see
 //! [`crate::prometheus::Prometheus::probe`]) and handed in as a [`MonitoringProbe`].
 
-use super::{Ctx, Finding};
+use super::{Ctx, Finding, RuleId};
+use crate::model::values::is_blank;
 
 /// What the named Prometheus said, gathered before the rules run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,7 +35,7 @@ pub fn monitoring(ctx: &Ctx) -> Vec<Finding> {
     let watch = m.watch_minutes.unwrap_or(0);
     let mut out = Vec::new();
     let mut problems = Vec::new();
-    if !m.dashboards.iter().any(|d| !d.trim().is_empty()) {
+    if !m.dashboards.iter().any(|d| !is_blank(d)) {
         problems.push("no dashboard listed".to_string());
     }
     if watch < min {
@@ -42,7 +43,7 @@ pub fn monitoring(ctx: &Ctx) -> Vec<Finding> {
     }
     if !problems.is_empty() {
         out.push(Finding::block(
-            "monitoring",
+            RuleId::Monitoring,
             "release",
             problems.join("; "),
             format!("Add the dashboards to [monitoring].dashboards and have someone watch them for at least {min} minutes after the deploy."),
@@ -51,7 +52,7 @@ pub fn monitoring(ctx: &Ctx) -> Vec<Finding> {
     match ctx.monitoring {
         MonitoringProbe::NotNamed => {}
         MonitoringProbe::Failed { url, error } => out.push(Finding::block(
-            "monitoring",
+            RuleId::Monitoring,
             "release",
             format!("Prometheus at {url} cannot be asked: {error}"),
             "Check the URL (--prometheus, RELCHECK_PROMETHEUS_URL or [monitoring].prometheus) and that Prometheus is up; the alerts cannot be verified without it.",
@@ -70,7 +71,7 @@ pub fn monitoring(ctx: &Ctx) -> Vec<Finding> {
                 .collect();
             if !missing.is_empty() {
                 out.push(Finding::block(
-                    "monitoring",
+                    RuleId::Monitoring,
                     "release",
                     format!(
                         "Prometheus at {url} has no alerting rule named {}: {} would page nobody",
@@ -94,7 +95,7 @@ pub fn alerts_firing(ctx: &Ctx) -> Vec<Finding> {
     }
     let names: Vec<String> = firing.iter().map(|a| format!("\"{}\"", a.trim())).collect();
     vec![Finding::block(
-        "alerts-firing",
+        RuleId::AlertsFiring,
         "release",
         format!(
             "alert {} {} firing in Prometheus at {url} at {}",

@@ -1,50 +1,24 @@
-//! Rules about the release as a whole and its changes: `rollback-plan`, `two-person`,
-//! `list-freeze` and `risk-underdeclared`.
+//! Rules about the release as a whole and its changes: `rollback-plan`, `list-freeze` and
+//! `risk-underdeclared`.
 
-use super::{Ctx, Finding};
-use crate::model::values::{same_name, Severity};
+use super::{Ctx, Finding, RuleId};
+use crate::model::values::{is_blank, Severity};
 
 /// A High or Critical change must say how it is undone.
 pub fn rollback_plan(ctx: &Ctx) -> Vec<Finding> {
     ctx.changes
         .iter()
         .zip(&ctx.manifest.changes)
-        .filter(|(a, c)| a.effective >= Severity::High && c.rollback.as_deref().is_none_or(|r| r.trim().is_empty()))
+        .filter(|(a, c)| a.effective >= Severity::High && c.rollback.as_deref().is_none_or(is_blank))
         .map(|(a, _)| {
             Finding::block(
-                "rollback-plan",
+        RuleId::RollbackPlan,
                 &a.id,
                 format!("change {} is {} but has no rollback plan", a.id, a.effective),
                 format!("Write how to undo it, who runs it and how long it takes in rollback = \"…\" (recovery is {} min).", a.recovery_minutes),
             )
         })
         .collect()
-}
-
-/// A High or Critical release needs a second person's approval.
-pub fn two_person(ctx: &Ctx) -> Vec<Finding> {
-    if ctx.severity < Severity::High {
-        return vec![];
-    }
-    let deployer = ctx.manifest.release.deployer.get_ref();
-    let other = ctx
-        .manifest
-        .release
-        .approvers
-        .iter()
-        .any(|a| !a.trim().is_empty() && !same_name(a, deployer));
-    if other {
-        return vec![];
-    }
-    vec![Finding::block(
-        "two-person",
-        "release",
-        format!(
-            "the release is {} and nobody but the deployer approved it",
-            ctx.severity
-        ),
-        "Have someone other than the deployer review it and add them to approvers.",
-    )]
 }
 
 /// The change list should stop changing well before the deploy.
@@ -61,7 +35,7 @@ pub fn list_freeze(ctx: &Ctx) -> Vec<Finding> {
         Some(_) => return vec![],
     };
     vec![Finding::warn(
-        "list-freeze",
+        RuleId::ListFreeze,
         "release",
         message,
         format!("Freeze the change list at least {lead_text} before the deploy and record it in list_frozen_at."),
@@ -75,7 +49,7 @@ pub fn risk_underdeclared(ctx: &Ctx) -> Vec<Finding> {
         .filter(|c| c.band > c.declared)
         .map(|c| {
             Finding::warn(
-                "risk-underdeclared",
+                RuleId::RiskUnderdeclared,
                 &c.id,
                 format!(
                     "change {} is declared {} but scores {} ({}×{}), which is {}; it is judged {}",
@@ -128,30 +102,6 @@ mod tests {
                 "severity = \"low\"\nimpact = 2",
             )
             .replace("rollback = \"revert\"", "")
-    }
-
-    #[test]
-    fn two_person_needs_an_approver_other_than_the_deployer() {
-        assert_eq!(
-            rules(
-                &Fixture::with("approvers = [\"minho\"]", "approvers = [\" JIYOON\"]").findings()
-            ),
-            ["two-person"]
-        );
-        assert_eq!(
-            rules(&Fixture::with("approvers = [\"minho\"]", "").findings()),
-            ["two-person"]
-        );
-        let low = MANIFEST
-            .replace(
-                "severity = \"high\"\nimpact = 5",
-                "severity = \"medium\"\nimpact = 3",
-            )
-            .replace("approvers = [\"minho\"]", "");
-        assert_eq!(
-            rules(&Fixture::new(&low, TEMPLATE, "[answers.ready]\nvalue = true\n").findings()),
-            Vec::<&str>::new()
-        );
     }
 
     #[test]
