@@ -637,6 +637,34 @@ fn before_the_deploy_an_unreachable_prometheus_blocks() {
         )]
     );
     assert!(findings(&report, "alerts-firing").is_empty());
+    // go (without a terminal) and signoff ask Prometheus too.
+    let url = format!("http://127.0.0.1:{port}");
+    let now = rfc3339(r.from - 60);
+    for cmd in ["go", "signoff"] {
+        let out = relcheck(
+            &[
+                cmd,
+                "-m",
+                &r.manifest(),
+                "--prometheus",
+                &url,
+                "--now",
+                &now,
+                "--color",
+                "never",
+            ]
+            .map(String::from),
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(1), "{cmd}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(&format!(
+                "Prometheus at {url} cannot be asked: connection refused"
+            )),
+            "{cmd}: {text}"
+        );
+    }
 }
 
 #[test]
@@ -780,5 +808,51 @@ fn a_live_watch_sees_the_value_change_and_breaches() {
     assert!(
         stdout.contains("api-timeout: Set api.timeout_ms back to 300"),
         "{stdout}"
+    );
+}
+
+#[test]
+fn the_flag_beats_the_environment_which_beats_the_manifest() {
+    let closed = format!("http://127.0.0.1:{}", common::prometheus::free_port());
+    let r = Release::new(RATIO_CHECK, &["api-5xx-rate"], None);
+    let manifest = std::fs::read_to_string(r.manifest()).unwrap().replace(
+        "watch_minutes = 30\n",
+        &format!("watch_minutes = 30\nprometheus = \"{closed}\"\n"),
+    );
+    std::fs::write(r.manifest(), manifest).unwrap();
+    let p = prometheus(String::new(), &["api-5xx-rate"]);
+    let now = rfc3339(r.from - 60);
+    let monitoring = |args: &[&str], env: &[(&str, &str)]| {
+        let manifest = r.manifest();
+        let mut all = vec!["check", "-m", &manifest, "--now", &now, "--format", "json"];
+        all.extend(args);
+        let all: Vec<String> = all.into_iter().map(String::from).collect();
+        let out = relcheck(&all, env);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        findings(&v, "monitoring")
+    };
+    // The manifest's URL alone: unreachable.
+    assert_eq!(
+        monitoring(&[], &[]),
+        [format!(
+            "Prometheus at {closed} cannot be asked: connection refused"
+        )]
+    );
+    // The environment's URL wins over the manifest's.
+    assert!(monitoring(&[], &[("RELCHECK_PROMETHEUS_URL", &p.url())]).is_empty());
+    // The flag wins over the environment's.
+    assert!(monitoring(
+        &["--prometheus", &p.url()],
+        &[("RELCHECK_PROMETHEUS_URL", &closed)]
+    )
+    .is_empty());
+    assert_eq!(
+        monitoring(
+            &["--prometheus", &closed],
+            &[("RELCHECK_PROMETHEUS_URL", &p.url())]
+        ),
+        [format!(
+            "Prometheus at {closed} cannot be asked: connection refused"
+        )]
     );
 }
