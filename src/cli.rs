@@ -46,6 +46,18 @@ pub struct Global {
     #[arg(long, global = true, env = "RELCHECK_NOW", value_name = "RFC3339")]
     pub now: Option<String>,
 
+    /// The Prometheus that verifies alerts and watch checks [default: [monitoring].prometheus].
+    /// A user:password in the URL is sent as basic auth; RELCHECK_PROMETHEUS_TOKEN as a
+    /// bearer token. Neither is ever printed
+    #[arg(
+        long,
+        global = true,
+        env = "RELCHECK_PROMETHEUS_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub prometheus: Option<String>,
+
     /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -74,6 +86,12 @@ pub enum LogFormat {
     Text,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -166,6 +184,27 @@ pub enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = LogFormat::Text)]
         format: LogFormat,
+    },
+    /// Watch the release after the deploy: its checks against Prometheus, step by step
+    #[command(
+        after_help = "Verifies the watch period against Prometheus: the manifest's [[monitoring.checks]], the\ntemplate's [[policy.checks]] and one check per alert in [monitoring].alerts, at the window's\nstart and every --interval up to its end. Steps already past are judged at once from\nhistory; the rest are waited for. The first breach ends the watch with the rollback plan to\nrun. The record is written beside the release's latest sign-off (<sign-off>.watch.json).\n\nExample:\n  relcheck watch --prometheus http://prometheus:9090 --for 48h --interval 30m\n\nExit codes: 0 healthy · 1 breach or unknown · 2 input or usage error · 130 interrupted"
+    )]
+    Watch {
+        /// The window's start, RFC 3339 with an offset [default: deploy_at, else the evaluation time]
+        #[arg(long, value_name = "RFC3339")]
+        from: Option<String>,
+        /// The window's length, e.g. 30m or 48h [default: watch_minutes, else min_watch_minutes]
+        #[arg(long = "for", value_name = "DURATION")]
+        length: Option<humantime::Duration>,
+        /// Time between steps, at least 1s
+        #[arg(long, default_value = "30s", value_name = "DURATION")]
+        interval: humantime::Duration,
+        /// Output: the screen (text), or the record as JSON on stdout
+        #[arg(long, value_enum, default_value_t = WatchFormat::Text)]
+        format: WatchFormat,
+        /// Where to write the record [default: beside the release's latest sign-off]
+        #[arg(short, long, value_name = "PATH")]
+        out: Option<PathBuf>,
     },
     /// Write a starter release.toml and checklists/standard.toml (and the schemas they name)
     #[command(

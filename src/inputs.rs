@@ -117,6 +117,12 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         }
     };
 
+    manifest.check_names_against(
+        &shown(&manifest_path),
+        std::str::from_utf8(&manifest_bytes).unwrap_or_default(),
+        &template.policy.checks,
+    )?;
+
     let answers_path = loc
         .answers
         .clone()

@@ -40,6 +40,22 @@ fn main() -> ExitCode {
         Command::Log { dir, since, format } => {
             commands::log::run(g, dir.as_deref(), since.as_deref(), format)
         }
+        Command::Watch {
+            from,
+            length,
+            interval,
+            format,
+            out,
+        } => commands::watch::run(
+            g,
+            &commands::watch::Args {
+                from,
+                length: length.map(Into::into),
+                interval: interval.into(),
+                format,
+                out,
+            },
+        ),
         Command::Init { force } => commands::init::run(g, force),
         Command::Schema { file } => commands::schema::run(file),
         Command::Completions { shell } => commands::completions::completions(shell),

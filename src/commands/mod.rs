@@ -11,6 +11,7 @@ pub mod schema;
 pub mod sign;
 pub mod signoff;
 pub mod verify;
+pub mod watch;
 
 use crate::cli::{ColorChoice, Global};
 use chrono::{DateTime, FixedOffset};
@@ -69,7 +70,7 @@ pub fn load(g: &Global) -> Result<Inputs, InputError> {
 pub fn judge(g: &Global) -> Result<(Inputs, Report), InputError> {
     let now = now(g)?;
     let inputs = load(g)?;
-    let report = relcheck::judge::judge(&inputs, now);
+    let report = judge_loaded(g, &inputs, now)?;
     Ok((inputs, report))
 }
 
@@ -80,6 +81,67 @@ pub fn width() -> u16 {
         .map(|(_, w)| w)
         .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
         .unwrap_or(120)
+}
+
+/// The judgement of loaded inputs, asking the named Prometheus first (the rules stay pure).
+pub fn judge_loaded(
+    g: &Global,
+    inputs: &Inputs,
+    now: DateTime<FixedOffset>,
+) -> Result<Report, InputError> {
+    let probe = match prometheus(g, inputs)? {
+        None => relcheck::rules::MonitoringProbe::NotNamed,
+        Some(p) => {
+            let alerts = inputs
+                .manifest
+                .monitoring
+                .as_ref()
+                .map(|m| m.alerts.clone())
+                .unwrap_or_default();
+            p.probe(&alerts, now)
+        }
+    };
+    Ok(relcheck::judge::judge_probed(inputs, now, &probe))
+}
+
+/// The Prometheus named by `--prometheus`, else `RELCHECK_PROMETHEUS_URL`, else the manifest;
+/// `RELCHECK_PROMETHEUS_TOKEN` is its bearer token.
+pub fn prometheus(
+    g: &Global,
+    inputs: &Inputs,
+) -> Result<Option<relcheck::prometheus::Prometheus>, InputError> {
+    use relcheck::http::{Endpoint, Timeouts};
+    let endpoint = match g.prometheus.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(url) => Endpoint::parse(url).map_err(|e| {
+            let from = if std::env::args()
+                .any(|a| a == "--prometheus" || a.starts_with("--prometheus="))
+            {
+                "--prometheus"
+            } else {
+                "RELCHECK_PROMETHEUS_URL"
+            };
+            InputError::new(from, e)
+        })?,
+        None => match inputs
+            .manifest
+            .monitoring
+            .as_ref()
+            .and_then(|m| m.prometheus.as_ref())
+        {
+            // The manifest's URL was validated when it was parsed.
+            Some(url) => Endpoint::parse(url.get_ref())
+                .map_err(|e| InputError::new(inputs.manifest_path.display().to_string(), e))?,
+            None => return Ok(None),
+        },
+    };
+    let token = std::env::var("RELCHECK_PROMETHEUS_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty());
+    Ok(Some(relcheck::prometheus::Prometheus::new(
+        endpoint,
+        token,
+        Timeouts::default(),
+    )))
 }
 
 /// Whether stdout gets colour.

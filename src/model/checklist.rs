@@ -127,6 +127,11 @@ struct RawPolicy {
         description = "Freeze windows; setting any replaces the defaults (friday and weekend, Low only)"
     )]
     freeze: Option<Vec<RawFreeze>>,
+    #[serde(default)]
+    #[schemars(
+        description = "Watch checks for every release, verified by `relcheck watch` when the manifest names a Prometheus"
+    )]
+    checks: Vec<super::checks::PolicyCheck>,
 }
 
 fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
@@ -387,6 +392,8 @@ pub struct Policy {
     pub min_tps: Option<f64>,
     pub bands: Bands,
     pub freeze: Vec<FreezeWindow>,
+    /// Watch checks for every release (`[[policy.checks]]`).
+    pub checks: Vec<super::checks::Check>,
 }
 
 /// An IANA time zone, looked up in the database bundled with the binary (never the machine's
@@ -513,6 +520,13 @@ impl Template {
                 .collect::<Result<Vec<_>, _>>()?,
         };
 
+        super::checks::validate(
+            p.checks.iter().map(|c| (&c.name, &c.query, c.max, c.min)),
+            &[],
+            &err,
+        )?;
+        let checks = p.checks.iter().map(Into::into).collect();
+
         let mut items = Vec::with_capacity(raw.items.len());
         let mut seen = std::collections::HashSet::new();
         for it in raw.items {
@@ -621,6 +635,7 @@ impl Template {
                 min_tps: p.min_tps,
                 bands,
                 freeze,
+                checks,
             },
             items,
         })
@@ -816,6 +831,25 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("not one of"), "{e}");
+    }
+
+    #[test]
+    fn policy_checks_parse_and_may_not_guard_a_change() {
+        let ok = "[[policy.checks]]\nname = \"p99\"\nquery = \"api_p99\"\nmax = 0.5\n";
+        let t = Template::parse("t.toml", ok).unwrap();
+        assert_eq!(t.policy.checks[0].name, "p99");
+        assert_eq!(t.policy.checks[0].max, Some(0.5));
+        let e = Template::parse("t.toml", &format!("{ok}change = \"api\"\n")).unwrap_err();
+        assert!(e.message.contains("unknown key `change`"), "{e}");
+        assert_eq!(e.position, Some((5, 1)));
+        let e = Template::parse("t.toml", &ok.replace("max = 0.5\n", "")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.toml:2:8: check \"p99\" needs max or min (or both), got neither"
+        );
+        let e = Template::parse("t.toml", &format!("{ok}{ok}")).unwrap_err();
+        assert_eq!(e.position, Some((6, 8)));
+        assert!(e.message.contains("duplicate check name"), "{e}");
     }
 
     #[test]

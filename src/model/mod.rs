@@ -3,6 +3,7 @@
 pub mod answers;
 pub mod approvals;
 pub mod checklist;
+pub mod checks;
 pub mod manifest;
 pub mod suggest;
 pub mod values;

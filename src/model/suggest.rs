@@ -46,7 +46,10 @@ mod tests {
 
     #[test]
     fn a_close_typo_gets_a_suggestion_and_a_different_word_does_not() {
-        assert_eq!(closest("likelyhood", ["impact", "likelihood"]), Some("likelihood"));
+        assert_eq!(
+            closest("likelyhood", ["impact", "likelihood"]),
+            Some("likelihood")
+        );
         assert_eq!(closest("Critcal", ["low", "critical"]), Some("critical"));
         assert_eq!(closest("hgih", ["high", "low"]), Some("high"));
         assert_eq!(closest("banana", ["impact", "likelihood"]), None);
