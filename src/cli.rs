@@ -100,6 +100,9 @@ pub enum Command {
         /// Where to write the sign-off [default: signoffs/<deploy date>-<name>.md beside the manifest]
         #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
+        /// Replace the --out file if it exists
+        #[arg(long, requires = "out")]
+        force: bool,
     },
     /// Write the sign-off for the team channel (also for a NO-GO, which it says)
     #[command(
@@ -109,9 +112,12 @@ pub enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = SignoffFormat::Markdown)]
         format: SignoffFormat,
-        /// Write to this file instead of stdout
+        /// Write to this file instead of stdout (an existing file only with --force)
         #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
+        /// Replace the --out file if it exists
+        #[arg(long, requires = "out")]
+        force: bool,
     },
     /// Write a starter release.toml and checklists/standard.toml (and the schemas they name)
     #[command(

@@ -23,6 +23,7 @@ fn main() -> ExitCode {
             non_interactive,
             by,
             out,
+            force,
         } => commands::go::run(
             g,
             &commands::go::Args {
@@ -30,9 +31,12 @@ fn main() -> ExitCode {
                 non_interactive,
                 by,
                 out,
+                force,
             },
         ),
-        Command::Signoff { format, out } => commands::signoff::run(g, format, out.as_deref()),
+        Command::Signoff { format, out, force } => {
+            commands::signoff::run(g, format, out.as_deref(), force)
+        }
         Command::Init { force } => commands::init::run(g, force),
         Command::Schema { file } => commands::schema::run(file),
         Command::Completions { shell } => commands::completions::completions(shell),

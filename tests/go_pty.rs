@@ -215,3 +215,58 @@ fn ci_set_means_no_questions_even_on_a_terminal() {
     assert!(!String::from_utf8_lossy(all.as_bytes()).contains("[1/10]"));
     assert_eq!(exit_code(&s), 1);
 }
+
+/// Two engineers walk the same answers file in two terminals. One answers the first item
+/// "yes" and pauses; the other resets and answers it "no"; the first goes on. The "no" is
+/// never reverted, each sees what the other saved, and the release is NO-GO.
+#[test]
+fn two_sessions_on_one_answers_file_never_revert_each_other() {
+    let dir = story();
+    let mut a = go(dir.path(), &[]);
+    answer(&mut a, 1, 10, "y");
+    a.expect("[2/10]").unwrap();
+    assert_eq!(
+        answers(dir.path())["answers"]["rollback.plan"]["value"].as_bool(),
+        Some(true)
+    );
+
+    let mut b = go(dir.path(), &["--reset"]);
+    answer(&mut b, 1, 10, "n");
+    b.expect("[2/10]").unwrap();
+    assert_eq!(
+        answers(dir.path())["answers"]["rollback.plan"]["value"].as_bool(),
+        Some(false)
+    );
+
+    // The first session goes on: its next save keeps the "no" and says so.
+    answer_shown(&mut a, SCRIPT[1]);
+    a.expect("meanwhile:").unwrap();
+    a.expect("answered in another session by jiyoon: no").unwrap();
+    for (i, keys) in SCRIPT.iter().enumerate().skip(2) {
+        answer(&mut a, i + 1, 10, keys);
+    }
+    a.expect("NO-GO").unwrap();
+    a.expect(Eof).unwrap();
+    assert_eq!(exit_code(&a), 1);
+
+    // The second one answers the item that was on its screen all along: the first answer
+    // stays, and nothing else is asked (everything is answered).
+    answer_shown(&mut b, "hana");
+    b.expect("yours (hana) was not saved").unwrap();
+    b.expect("NO-GO").unwrap();
+    b.expect(Eof).unwrap();
+    assert_eq!(exit_code(&b), 1);
+
+    let saved = answers(dir.path());
+    let given = saved["answers"].as_table().unwrap();
+    assert_eq!(given.len(), 10, "{saved}");
+    assert_eq!(given["rollback.plan"]["value"].as_bool(), Some(false));
+    assert_eq!(given["rollback.owner"]["value"].as_str(), Some("seojun"));
+    let check = assert_cmd::Command::new(env!("CARGO_BIN_EXE_relcheck"))
+        .current_dir(dir.path())
+        .args(["check", "--now", NOW])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("NO-GO"));
+}
