@@ -7,6 +7,7 @@ mod prompt;
 use clap::Parser;
 use cli::{Cli, Command};
 use commands::Outcome;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -47,7 +48,8 @@ fn main() -> ExitCode {
         Ok(Outcome::NoGo) => ExitCode::from(1),
         Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(e) => {
-            eprintln!("error: {e}");
+            // Not eprintln!: a stderr that cannot be written must not turn exit 2 into a panic.
+            let _ = writeln!(std::io::stderr(), "error: {e}");
             ExitCode::from(2)
         }
     }

@@ -241,7 +241,8 @@ fn two_sessions_on_one_answers_file_never_revert_each_other() {
     // The first session goes on: its next save keeps the "no" and says so.
     answer_shown(&mut a, SCRIPT[1]);
     a.expect("meanwhile:").unwrap();
-    a.expect("answered in another session by jiyoon: no").unwrap();
+    a.expect("answered in another session by jiyoon: no")
+        .unwrap();
     for (i, keys) in SCRIPT.iter().enumerate().skip(2) {
         answer(&mut a, i + 1, 10, keys);
     }

@@ -74,7 +74,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
     // Judge what is on disk now, exactly as `check` would.
     let inputs = super::load(g)?;
     let report = relcheck::judge::judge(&inputs, now);
-    super::step_summary(&report)?;
+    super::step_summary(&report);
     prompter.say("\n");
     prompter.say(&findings_and_verdict(
         &report,
@@ -108,7 +108,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
                 None => write_numbered(&inputs, &report, text.as_bytes())?,
             };
             let shown = path.display().to_string();
-            println!("{}", shown.strip_prefix("./").unwrap_or(&shown));
+            super::emit(&format!("{}\n", shown.strip_prefix("./").unwrap_or(&shown)))?;
             Ok(Outcome::Go)
         }
     }
@@ -122,13 +122,12 @@ fn judge_only(
 ) -> Result<Outcome, InputError> {
     let report = relcheck::judge::judge(inputs, now);
     if !g.quiet {
-        print!(
-            "{}",
-            Text {
-                color: super::color(g)
+        super::emit(
+            &Text {
+                color: super::color(g),
             }
-            .render(&report)
-        );
+            .render(&report),
+        )?;
     }
     let waiting: Vec<_> = report
         .checklist
@@ -145,12 +144,12 @@ fn judge_only(
             };
             eprintln!(
                 "  {} ({state}): {}",
-                c.id,
+                relcheck::report::escape::terminal(&c.id),
                 relcheck::report::escape::terminal(&c.prompt)
             );
         }
     }
-    super::step_summary(&report)?;
+    super::step_summary(&report);
     Ok(report.verdict.into())
 }
 

@@ -29,7 +29,7 @@ pub fn run(
                 eprintln!("wrote {} ({})", path.display(), report.verdict.label());
             }
         }
-        None => print!("{text}"),
+        None => super::emit(&text)?,
     }
     Ok(report.verdict.into())
 }

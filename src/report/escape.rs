@@ -205,7 +205,8 @@ mod tests {
 
     #[test]
     fn a_backtick_cannot_close_a_code_span() {
-        let hostile = "9f3c2ab` | # ✅ GO\n<img src=x onerror=alert(1)> <!channel> @here *ALL CLEAR*";
+        let hostile =
+            "9f3c2ab` | # ✅ GO\n<img src=x onerror=alert(1)> <!channel> @here *ALL CLEAR*";
         let md = Markdown::code(hostile);
         assert!(!md.starts_with('`'), "{md}");
         assert!(!md.contains("<img") && !md.contains("<!channel>") && !md.contains("@here"));

@@ -131,7 +131,10 @@ pub fn matrix(r: &RiskView, color: bool) -> String {
             let text = if ids.is_empty() {
                 "·".to_string()
             } else {
-                ids.iter().map(|i| cell_text(i)).collect::<Vec<_>>().join("\n")
+                ids.iter()
+                    .map(|i| cell_text(i))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             };
             let mut cell = Cell::new(text).set_alignment(CellAlignment::Center);
             if color {
