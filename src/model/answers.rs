@@ -160,13 +160,22 @@ pub mod edit {
 
     const HEADER: &str = "# Checklist answers, written by relcheck go after every answer.\n\n";
 
-    fn document(existing: Option<&str>) -> Result<DocumentMut, String> {
-        match existing {
-            None => Ok(DocumentMut::new()),
-            Some(text) => text
-                .parse::<DocumentMut>()
-                .map_err(|e| e.message().to_string()),
+    /// The file as a document, and the text that goes before it: the header of a new file,
+    /// or the comments of a file that holds nothing else (which `toml_edit` would otherwise
+    /// keep after the tables it is given).
+    fn document(existing: Option<&str>) -> Result<(DocumentMut, String), String> {
+        let Some(text) = existing else {
+            return Ok((DocumentMut::new(), HEADER.to_string()));
+        };
+        let mut doc = text
+            .parse::<DocumentMut>()
+            .map_err(|e| e.message().to_string())?;
+        let mut before = String::new();
+        if doc.as_table().is_empty() {
+            before = doc.trailing().as_str().unwrap_or_default().to_string();
+            doc.set_trailing("");
         }
+        Ok((doc, before))
     }
 
     /// The table `key` of `parent`, made one if it is missing or not a table.
@@ -185,14 +194,6 @@ pub mod edit {
         item.as_table_mut().expect("just made a table")
     }
 
-    fn render(doc: &DocumentMut, new_file: bool) -> String {
-        if new_file {
-            format!("{HEADER}{doc}")
-        } else {
-            doc.to_string()
-        }
-    }
-
     /// Records one answer for the manifest whose sha256 is `manifest_sha256`.
     pub fn record(
         existing: Option<&str>,
@@ -202,7 +203,7 @@ pub mod edit {
         at: Timestamp,
         manifest_sha256: &str,
     ) -> Result<String, String> {
-        let mut doc = document(existing)?;
+        let (mut doc, before) = document(existing)?;
         let root = doc.as_table_mut();
         sub(root, "meta")["manifest_sha256"] = toml_edit::value(manifest_sha256);
         let answer = sub(sub(root, "answers"), id);
@@ -219,13 +220,13 @@ pub mod edit {
                 root.remove("previous");
             }
         }
-        Ok(render(&doc, existing.is_none()))
+        Ok(format!("{before}{doc}"))
     }
 
     /// Sets every answer aside (to be asked again, with it as the default) and marks the file
     /// as belonging to the manifest whose sha256 is `manifest_sha256`.
     pub fn set_aside(existing: Option<&str>, manifest_sha256: &str) -> Result<String, String> {
-        let mut doc = document(existing)?;
+        let (mut doc, before) = document(existing)?;
         let root = doc.as_table_mut();
         if let Some(answers) = root.remove("answers") {
             let answers = match answers {
@@ -239,7 +240,7 @@ pub mod edit {
             }
         }
         sub(root, "meta")["manifest_sha256"] = toml_edit::value(manifest_sha256);
-        Ok(render(&doc, existing.is_none()))
+        Ok(format!("{before}{doc}"))
     }
 }
 
