@@ -271,3 +271,55 @@ fn two_sessions_on_one_answers_file_never_revert_each_other() {
     assert_eq!(check.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&check.stdout).contains("NO-GO"));
 }
+
+#[test]
+fn go_out_onto_an_existing_file_writes_nothing_without_force() {
+    let dir = story();
+    let manifest = std::fs::read(dir.path().join("release.toml")).unwrap();
+    let mut s = go(dir.path(), &["--out", "release.toml"]);
+    for (i, keys) in SCRIPT.iter().enumerate() {
+        answer(&mut s, i + 1, 10, keys);
+    }
+    s.expect("Sign off as jiyoon?").unwrap();
+    s.send("y").unwrap();
+    s.expect("pass --force to replace it").unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 2);
+    assert_eq!(
+        std::fs::read(dir.path().join("release.toml")).unwrap(),
+        manifest
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_answers_file_stays_a_symlink_and_keeps_its_mode_and_comments() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = story();
+    std::fs::create_dir(dir.path().join("shared")).unwrap();
+    let target = dir.path().join("shared/answers.toml");
+    std::fs::write(&target, "# Shared by the release team; keep this line.\n").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o664)).unwrap();
+    let link = dir.path().join("release.answers.toml");
+    std::os::unix::fs::symlink("shared/answers.toml", &link).unwrap();
+    let mut s = go(dir.path(), &[]);
+    answer(&mut s, 1, 10, "y");
+    s.expect("[2/10]").unwrap();
+    s.get_process_mut().kill(Signal::SIGKILL).unwrap();
+    let _ = s.get_process().wait();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let text = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        text.starts_with("# Shared by the release team; keep this line.\n"),
+        "{text}"
+    );
+    assert_eq!(
+        answers(dir.path())["answers"]["rollback.plan"]["value"].as_bool(),
+        Some(true)
+    );
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o664);
+}
