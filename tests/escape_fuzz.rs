@@ -33,10 +33,19 @@ fn base() -> Report {
     };
     let inputs = load(&loc).unwrap();
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-20T22:40:00+09:00").unwrap();
-    relcheck::judge::judge(&inputs, now)
+    let mut r = relcheck::judge::judge(&inputs, now);
+    r.overrides.push(relcheck::verdict::AppliedOverride {
+        rule: "freeze-window".into(),
+        reason: "customer complaints cannot wait".into(),
+        approved_by: "cto".into(),
+        expires_at: None,
+        valid: false,
+        applied_to: 0,
+    });
+    r
 }
 
-/// Every text field of the report, for `fill` to overwrite.
+/// Every text field of the report (optional ones made present), to be overwritten.
 fn fields(r: &mut Report) -> Vec<&mut String> {
     let mut v: Vec<&mut String> = Vec::new();
     let rel = &mut r.risk.release;
@@ -47,37 +56,37 @@ fn fields(r: &mut Report) -> Vec<&mut String> {
         &mut rel.checklist,
     ]);
     v.extend(rel.approvers.iter_mut());
-    v.extend(rel.commit.as_mut());
+    v.push(rel.commit.get_or_insert_with(String::new));
     for c in &mut r.risk.changes {
         v.extend([&mut c.id, &mut c.title]);
-        v.extend(c.owner.as_mut());
+        v.push(c.owner.get_or_insert_with(String::new));
     }
     for e in &mut r.evidence {
         v.extend([&mut e.change, &mut e.env]);
-        v.extend(e.path.as_mut());
-        v.extend(e.reason.as_mut());
-        v.extend(e.url.as_mut());
-        v.extend(e.by.as_mut());
-        v.extend(e.recorded_at.as_mut());
+        v.push(e.path.get_or_insert_with(String::new));
+        v.push(e.reason.get_or_insert_with(String::new));
+        v.push(e.url.get_or_insert_with(String::new));
+        v.push(e.by.get_or_insert_with(String::new));
+        v.push(e.recorded_at.get_or_insert_with(String::new));
     }
     for f in &mut r.findings {
         v.extend([&mut f.subject, &mut f.message, &mut f.hint]);
     }
     for c in &mut r.checklist {
         v.extend([&mut c.id, &mut c.section, &mut c.prompt]);
-        v.extend(c.answer.as_mut());
-        v.extend(c.by.as_mut());
-        v.extend(c.at.as_mut());
+        v.push(c.answer.get_or_insert_with(String::new));
+        v.push(c.by.get_or_insert_with(String::new));
+        v.push(c.at.get_or_insert_with(String::new));
     }
     for o in &mut r.overrides {
         v.extend([&mut o.rule, &mut o.reason, &mut o.approved_by]);
-        v.extend(o.expires_at.as_mut());
+        v.push(o.expires_at.get_or_insert_with(String::new));
     }
     v.extend(r.monitoring.dashboards.iter_mut());
     v.extend(r.monitoring.alerts.iter_mut());
     v.extend(r.contacts.on_call.iter_mut());
     v.extend(r.contacts.escalation.iter_mut());
-    v.extend(r.contacts.channel.as_mut());
+    v.push(r.contacts.channel.get_or_insert_with(String::new));
     v
 }
 
@@ -199,4 +208,51 @@ proptest! {
             prop_assert!(back.previous.contains_key(&id));
         }
     }
+}
+
+/// The string leaves of a JSON value, with their paths (array indexes as `[]`).
+fn leaves(v: &serde_json::Value, path: String, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::String(s) => out.push((path, s.clone())),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| leaves(x, format!("{path}[]"), out)),
+        serde_json::Value::Object(o) => o
+            .iter()
+            .for_each(|(k, x)| leaves(x, format!("{path}.{k}"), out)),
+        _ => {}
+    }
+}
+
+/// Strings of the report that relcheck computes itself (words, times, hashes): no file's
+/// text can reach them.
+const COMPUTED: &[&str] = &[
+    ".verdict",
+    ".release.deploy_at",
+    ".release.severity",
+    ".release.deploy_local",
+    ".changes[].declared",
+    ".changes[].band",
+    ".changes[].effective",
+    ".evidence[].kind",
+    ".evidence[].sha256",
+    ".findings[].rule",
+    ".findings[].level",
+    ".evaluated_at",
+    ".digest",
+];
+
+/// A text field added to the report later must be added to [`fields`], so the renderers are
+/// fuzzed with it: this fails naming the field until it is.
+#[test]
+fn every_text_field_of_the_report_is_fuzzed() {
+    let mut r = base();
+    for f in fields(&mut r) {
+        *f = "FUZZED".into();
+    }
+    let mut all = Vec::new();
+    leaves(&serde_json::to_value(&r).unwrap(), String::new(), &mut all);
+    let missed: Vec<_> = all
+        .iter()
+        .filter(|(path, s)| s != "FUZZED" && !COMPUTED.contains(&path.as_str()))
+        .collect();
+    assert!(missed.is_empty(), "not fuzzed: {missed:?}");
 }
