@@ -75,7 +75,7 @@ fn locked<T, E: From<InputError>>(
 ) -> Result<T, E> {
     let target = resolve_links(path).map_err(|e| io_error(path, "resolve", e))?;
     let _lock = Lock::acquire(&target, wait)?;
-    let current = read_current(&target)?;
+    let current = read(&target)?;
     let (new, out) = change(current.as_deref())?;
     if let Some(text) = new {
         if current.as_deref() != Some(text.as_str()) {
@@ -85,7 +85,9 @@ fn locked<T, E: From<InputError>>(
     Ok(out)
 }
 
-fn read_current(target: &Path) -> Result<Option<String>, InputError> {
+/// The text of `target` as it is now; `None` when there is no such file. (A file written
+/// here is never seen half-written: each write is a rename.)
+pub fn read(target: &Path) -> Result<Option<String>, InputError> {
     match std::fs::read(target) {
         Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
             InputError::new(target.display().to_string(), "the file is not valid UTF-8")

@@ -108,7 +108,7 @@ pub fn walk(
     let mut last_section: Option<&str> = None;
     for (i, item) in items.iter().enumerate() {
         // Answers saved elsewhere since the last look: shown, and their items not asked.
-        let now = parse(read(path)?.as_deref())?;
+        let now = parse(store::read(path)?.as_deref())?;
         show_news(prompter, template, &known, &now, None);
         known = now;
         if known.given.contains_key(&item.id) {
@@ -128,7 +128,7 @@ pub fn walk(
             Err(e) => return Err(InputError::new("terminal", format!("cannot ask: {e}"))),
         };
         let at = clock();
-        let (now, kept_theirs) = store::update_locked_with(path, |current| {
+        let (before, after, kept_theirs) = store::update_locked_with(path, |current| {
             let now = parse(current)?;
             if !now.given.is_empty() && !now.current_for(&sha) {
                 return Err(InputError::new(
@@ -139,39 +139,28 @@ pub fn walk(
             }
             if now.given.contains_key(&item.id) {
                 // Someone answered this item while it was on screen here: theirs stays.
-                return Ok((None, (now, true)));
+                return Ok((None, (now.clone(), now, true)));
             }
             let updated = edit::record(current, &item.id, &answer, opts.by, at, &sha)
                 .map_err(|e| InputError::new(&shown, e))?;
-            Ok((Some(updated), (now, false)))
+            let after = parse(Some(&updated))?;
+            Ok((Some(updated), (now, after, false)))
         })?;
         let discarded = kept_theirs.then_some(&answer);
         show_news(
             prompter,
             template,
             &known,
-            &now,
+            &before,
             discarded.map(|v| (&item.id, v)),
         );
-        known = parse(read(path)?.as_deref())?;
+        // Exactly what was written: whatever comes after it is news at the next look.
+        known = after;
         if !kept_theirs {
             asked += 1;
         }
     }
     Ok(Walked::Done { asked })
-}
-
-fn read(path: &std::path::Path) -> Result<Option<String>, InputError> {
-    match std::fs::read(path) {
-        Ok(b) => String::from_utf8(b).map(Some).map_err(|_| {
-            InputError::new(path.display().to_string(), "the file is not valid UTF-8")
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(InputError::new(
-            path.display().to_string(),
-            format!("cannot read: {e}"),
-        )),
-    }
 }
 
 /// Tells the prompter about every answer in `now` that `known` did not have (or had
