@@ -106,6 +106,8 @@ struct Lock {
 impl Lock {
     fn acquire(target: &Path, wait: Duration) -> Result<Lock, InputError> {
         let path = lock_path(target);
+        std::fs::create_dir_all(folder(target))
+            .map_err(|e| io_error(target, "create its folder", e))?;
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -369,7 +371,8 @@ mod tests {
     #[test]
     fn an_update_reads_the_file_as_it_is_now() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a.toml");
+        // In a folder that does not exist yet: made for the lock and the file.
+        let p = dir.path().join("new/a.toml");
         update_locked::<InputError>(&p, |cur| {
             assert_eq!(cur, None);
             Ok("a\n".into())
