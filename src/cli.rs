@@ -133,6 +133,9 @@ pub enum Command {
         /// Where to write the sign-off [default: signoffs/<deploy date>-<name>.md beside the manifest]
         #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
+        /// Replace the --out file if it exists
+        #[arg(long, requires = "out")]
+        force: bool,
     },
     /// Record your approval of this version of the manifest (two-person rule), SSH-signed with --key
     #[command(
@@ -157,9 +160,12 @@ pub enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = SignoffFormat::Markdown)]
         format: SignoffFormat,
-        /// Write to this file instead of stdout
+        /// Write to this file instead of stdout (an existing file only with --force)
         #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
+        /// Replace the --out file if it exists
+        #[arg(long, requires = "out")]
+        force: bool,
     },
     /// Check a sign-off's record against the files as they are now
     #[command(

@@ -16,7 +16,7 @@ pub fn run(g: &Global, format: CheckFormat) -> Result<Outcome, InputError> {
         CheckFormat::Json => Json.render(&report),
         CheckFormat::Markdown => Markdown { signed_by: None }.render(&report),
     };
-    print!("{out}");
-    super::step_summary(&report)?;
+    super::emit(&out)?;
+    super::step_summary(&report);
     Ok(report.verdict.into())
 }

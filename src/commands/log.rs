@@ -69,6 +69,6 @@ pub fn run(
             s
         }
     };
-    print!("{out}");
+    super::emit(&out)?;
     Ok(Outcome::Done)
 }

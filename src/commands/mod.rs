@@ -144,6 +144,21 @@ pub fn prometheus(
     )))
 }
 
+/// Writes a report to stdout. A reader that has gone away (`relcheck check | head -1`) ends
+/// the output quietly; any other failure (a full disk) is an error, never a panic.
+pub fn emit(text: &str) -> Result<(), InputError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(InputError::new(
+            "stdout",
+            format!("cannot write the report: {e}"),
+        )),
+    }
+}
+
 /// Whether stdout gets colour.
 pub fn color(g: &Global) -> bool {
     match g.color {
@@ -175,27 +190,25 @@ pub fn color_stderr(g: &Global) -> bool {
     }
 }
 
-/// Appends the markdown report to `$GITHUB_STEP_SUMMARY` when running in GitHub Actions.
-pub fn step_summary(report: &Report) -> Result<(), InputError> {
+/// Appends the markdown report to `$GITHUB_STEP_SUMMARY` when running in GitHub Actions. A
+/// side output: when it cannot be written, stderr says so and the verdict's exit code stands.
+pub fn step_summary(report: &Report) {
     use relcheck::report::Render;
+    use std::io::Write;
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
-        return Ok(());
+        return;
     };
     let text = relcheck::report::markdown::Markdown { signed_by: None }.render(report);
-    let mut f = std::fs::OpenOptions::new()
+    let written = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&path)
-        .map_err(|e| {
-            InputError::new(
-                path.to_string_lossy(),
-                format!("cannot append the step summary: {e}"),
-            )
-        })?;
-    std::io::Write::write_all(&mut f, format!("{text}\n").as_bytes()).map_err(|e| {
-        InputError::new(
-            path.to_string_lossy(),
-            format!("cannot append the step summary: {e}"),
-        )
-    })
+        .and_then(|mut f| f.write_all(format!("{text}\n").as_bytes()));
+    if let Err(e) = written {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: {}: cannot append the step summary: {e}",
+            relcheck::report::escape::terminal(&path.to_string_lossy())
+        );
+    }
 }

@@ -10,7 +10,7 @@ pub fn run(g: &Global) -> Result<Outcome, InputError> {
     let inputs = super::load(g)?;
     if !g.quiet {
         let view = relcheck::judge::assess(&inputs, now);
-        print!("{}", relcheck::report::text::risk(&view, super::color(g)));
+        super::emit(&relcheck::report::text::risk(&view, super::color(g)))?;
     }
     Ok(Outcome::Done)
 }

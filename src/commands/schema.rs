@@ -11,6 +11,6 @@ pub fn run(file: SchemaFile) -> Result<Outcome, InputError> {
         SchemaFile::Manifest => Which::Manifest,
         SchemaFile::Checklist => Which::Checklist,
     };
-    print!("{}", schema::to_json(which));
+    super::emit(&schema::to_json(which))?;
     Ok(Outcome::Done)
 }

@@ -97,7 +97,7 @@ pub fn run(g: &Global, record: &Path) -> Result<Outcome, InputError> {
         );
     }
     if !g.quiet {
-        print!("{out}");
+        super::emit(&out)?;
     }
     Ok(if v.holds() {
         Outcome::Go

@@ -121,7 +121,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
     let shown = shown.strip_prefix("./").unwrap_or(&shown);
     match args.format {
         WatchFormat::Json => {
-            print!("{json}");
+            super::emit(&json)?;
             if !g.quiet {
                 eprint!("{summary}");
                 eprintln!("record: {shown}");
@@ -141,8 +141,10 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
                 } else {
                     summary
                 };
-                print!("{}", style(&summary, watch.outcome, color));
-                println!("record: {shown}");
+                super::emit(&format!(
+                    "{}record: {shown}\n",
+                    style(&summary, watch.outcome, color)
+                ))?;
             }
         }
     }
