@@ -98,6 +98,8 @@ pub enum WatchFormat {
 pub enum SignoffFormat {
     Markdown,
     Slack,
+    /// The sign-off's record: the JSON report and who signed it off, when
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,6 +138,9 @@ pub enum Command {
         /// Replace the --out file if it exists
         #[arg(long, requires = "out")]
         force: bool,
+        /// Post it to the team channel through the webhook in RELCHECK_WEBHOOK_URL
+        #[arg(long)]
+        post: bool,
     },
     /// Record your approval of this version of the manifest (two-person rule), SSH-signed with --key
     #[command(
@@ -166,6 +171,9 @@ pub enum Command {
         /// Replace the --out file if it exists
         #[arg(long, requires = "out")]
         force: bool,
+        /// Post it to the team channel through the webhook in RELCHECK_WEBHOOK_URL
+        #[arg(long)]
+        post: bool,
     },
     /// Check a sign-off's record against the files as they are now
     #[command(
@@ -211,6 +219,9 @@ pub enum Command {
         /// Where to write the record [default: beside the release's latest sign-off]
         #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
+        /// Post the outcome to the team channel through the webhook in RELCHECK_WEBHOOK_URL
+        #[arg(long)]
+        post: bool,
     },
     /// Write a starter release.toml and checklists/standard.toml (and the schemas they name)
     #[command(

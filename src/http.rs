@@ -1,4 +1,4 @@
-//! The one HTTP client: Prometheus' queries use it, and so will the webhook post.
+//! The one HTTP client: Prometheus' queries and the webhook post ([`crate::post`]) use it.
 //!
 //! Secrets never reach a message. A URL's `user:password` is taken out of the URL and sent as
 //! basic auth; a bearer token is sent as a header. Every error names the URL as
@@ -118,6 +118,8 @@ pub struct Timeouts {
     pub connect: Duration,
     /// For the response's head and for its body, each.
     pub read: Duration,
+    /// For the whole request, when set.
+    pub total: Option<Duration>,
 }
 
 impl Default for Timeouts {
@@ -125,6 +127,7 @@ impl Default for Timeouts {
         Timeouts {
             connect: Duration::from_secs(5),
             read: Duration::from_secs(30),
+            total: None,
         }
     }
 }
@@ -134,6 +137,8 @@ impl Default for Timeouts {
 pub struct Response {
     pub status: u16,
     pub body: String,
+    /// The `Retry-After` header, as a wait: delta-seconds or an HTTP date.
+    pub retry_after: Option<Duration>,
 }
 
 /// A request that got no answer: the URL (without secrets) and what went wrong.
@@ -175,6 +180,7 @@ impl Client {
             .timeout_connect(Some(timeouts.connect))
             .timeout_recv_response(Some(timeouts.read))
             .timeout_recv_body(Some(timeouts.read))
+            .timeout_global(timeouts.total)
             .http_status_as_error(false)
             .user_agent(concat!("relcheck/", env!("CARGO_PKG_VERSION")))
             .build();
@@ -235,13 +241,22 @@ impl Client {
         };
         let mut resp = sent.map_err(|e| fail(describe(&e)))?;
         let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| retry_after(v, std::time::SystemTime::now()));
         let body = resp.body_mut().read_to_string().map_err(|e| {
             fail(format!(
                 "HTTP {status}, reading the answer: {}",
                 describe(&e)
             ))
         })?;
-        Ok(Response { status, body })
+        Ok(Response {
+            status,
+            body,
+            retry_after,
+        })
     }
 
     /// `text` with the endpoint's password and the token replaced by `***`.
@@ -258,6 +273,18 @@ impl Client {
         }
         out
     }
+}
+
+/// A `Retry-After` value: a number of seconds, or an HTTP date (the wait until then; none for
+/// a date already past).
+pub fn retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let now: chrono::DateTime<chrono::Utc> = now.into();
+    (at.with_timezone(&chrono::Utc) - now).to_std().ok()
 }
 
 /// What went wrong, in words a release engineer reads at midnight.

@@ -12,6 +12,7 @@ pub mod http;
 pub mod inputs;
 pub mod judge;
 pub mod model;
+pub mod post;
 pub mod prometheus;
 pub mod record;
 pub mod report;

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             by,
             out,
             force,
+            post,
         } => commands::go::run(
             g,
             &commands::go::Args {
@@ -33,14 +34,18 @@ fn main() -> ExitCode {
                 by,
                 out,
                 force,
+                post,
             },
         ),
         Command::Approve { by, key, yes } => {
             commands::approve::run(g, &commands::approve::Args { by, key, yes })
         }
-        Command::Signoff { format, out, force } => {
-            commands::signoff::run(g, format, out.as_deref(), force)
-        }
+        Command::Signoff {
+            format,
+            out,
+            force,
+            post,
+        } => commands::signoff::run(g, format, out.as_deref(), force, post),
         Command::Verify { record } => commands::verify::run(g, &record),
         Command::Log { dir, since, format } => {
             commands::log::run(g, dir.as_deref(), since.as_deref(), format)
@@ -51,6 +56,7 @@ fn main() -> ExitCode {
             interval,
             format,
             out,
+            post,
         } => commands::watch::run(
             g,
             &commands::watch::Args {
@@ -59,6 +65,7 @@ fn main() -> ExitCode {
                 interval: interval.into(),
                 format,
                 out,
+                post,
             },
         ),
         Command::Init { force } => commands::init::run(g, force),

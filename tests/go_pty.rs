@@ -93,17 +93,25 @@ fn answering_every_prompt_reaches_a_written_signoff() {
     s.expect("GO").unwrap();
     s.expect("Sign off as jiyoon?").unwrap();
     s.send("y").unwrap();
-    s.expect("signoffs/2026-11-25-2026-11-25-release.md")
-        .unwrap();
+    // The release is named "2026-11-25 release": the date is not repeated in the file name.
+    s.expect("signoffs/2026-11-25-release.md").unwrap();
     s.expect(Eof).unwrap();
     assert_eq!(exit_code(&s), 0);
     let signoff =
-        std::fs::read_to_string(dir.path().join("signoffs/2026-11-25-2026-11-25-release.md"))
-            .unwrap();
+        std::fs::read_to_string(dir.path().join("signoffs/2026-11-25-release.md")).unwrap();
     assert!(
         signoff.contains("GO") && signoff.contains("Signed off by | jiyoon"),
         "{signoff}"
     );
+    // Its record lies beside it: the report that was signed, and who signed it when.
+    let record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("signoffs/2026-11-25-release.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(record["schema_version"], 2);
+    assert_eq!(record["signoff"]["by"], "jiyoon");
+    assert_eq!(record["signoff"]["verdict"], "go");
+    assert_eq!(record["signoff"]["at"], NOW);
     assert_eq!(answers(dir.path())["answers"].as_table().unwrap().len(), 10);
 }
 

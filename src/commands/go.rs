@@ -23,6 +23,8 @@ pub struct Args {
     pub out: Option<PathBuf>,
     /// Replace the `out` file if it exists.
     pub force: bool,
+    /// Post the sign-off to the team channel.
+    pub post: bool,
 }
 
 pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
@@ -99,16 +101,22 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
             Ok(Outcome::NoGo)
         }
         Ok(Some(true)) => {
-            let text = super::signoff::render(&report, SignoffFormat::Markdown, Some(deployer));
+            let text =
+                super::signoff::render(&report, SignoffFormat::Markdown, Some(deployer.clone()));
+            let record = super::signoff::record(&report, &deployer, now);
             let path = match &args.out {
                 Some(path) => {
-                    relcheck::store::write_new(path, text.as_bytes(), args.force)?;
+                    super::signoff::write_with_record(path, &text, &record, args.force)?;
                     path.clone()
                 }
-                None => write_numbered(&inputs, &report, text.as_bytes())?,
+                None => super::signoff::write_numbered(&inputs, &report, &text, &record)?,
             };
             let shown = path.display().to_string();
             super::emit(&format!("{}\n", shown.strip_prefix("./").unwrap_or(&shown)))?;
+            if args.post {
+                let slack = super::signoff::render(&report, SignoffFormat::Slack, Some(deployer));
+                super::post(&slack, g.quiet);
+            }
             Ok(Outcome::Go)
         }
     }
@@ -175,67 +183,4 @@ fn findings_and_verdict(r: &Report, color: bool, width: usize) -> String {
         Verdict::NoGo => console::Style::new().red().bold(),
     };
     s + &format!("{}\n", style.force_styling(color).apply_to(line))
-}
-
-/// Writes the sign-off to `signoffs/<deploy date>-<slug of the name>.md` beside the
-/// manifest; a second sign-off of the same release gets `-2`, `-3`… rather than replacing the
-/// first (also when two are written at once: a name taken meanwhile is skipped).
-fn write_numbered(inputs: &Inputs, r: &Report, bytes: &[u8]) -> Result<PathBuf, InputError> {
-    loop {
-        let path = default_signoff_path(inputs, r);
-        match relcheck::store::write_new(&path, bytes, false) {
-            Err(_) if path.exists() => continue,
-            other => return other.map(|()| path),
-        }
-    }
-}
-
-/// The first free `signoffs/<deploy date>-<slug>[-N].md`.
-fn default_signoff_path(inputs: &Inputs, r: &Report) -> PathBuf {
-    let date = r
-        .risk
-        .release
-        .deploy_local
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("undated")
-        .to_string();
-    let slug = slug(&r.risk.release.name);
-    let dir = inputs.base.join("signoffs");
-    let mut path = dir.join(format!("{date}-{slug}.md"));
-    let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("{date}-{slug}-{n}.md"));
-        n += 1;
-    }
-    path
-}
-
-pub(super) fn slug(name: &str) -> String {
-    let mut s = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            s.push(c);
-        } else if !s.ends_with('-') && !s.is_empty() {
-            s.push('-');
-        }
-    }
-    let s = s.trim_end_matches('-').to_string();
-    if s.is_empty() {
-        "release".into()
-    } else {
-        s
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn slugs_are_lower_case_words_joined_by_dashes() {
-        assert_eq!(
-            super::slug("2026-11-27 Evening release!"),
-            "2026-11-27-evening-release"
-        );
-        assert_eq!(super::slug("///"), "release");
-    }
 }

@@ -159,6 +159,23 @@ pub fn emit(text: &str) -> Result<(), InputError> {
     }
 }
 
+/// Posts `text` to the team channel (`--post`): a side output, so a failure is reported on
+/// stderr and never changes the exit code, and the webhook's URL is never printed.
+pub fn post(text: &str, quiet: bool) {
+    let url = std::env::var("RELCHECK_WEBHOOK_URL").unwrap_or_default();
+    if url.trim().is_empty() {
+        eprintln!("warning: not posted: --post needs the webhook's URL in RELCHECK_WEBHOOK_URL");
+        return;
+    }
+    let sent = relcheck::post::Webhook::new(&url)
+        .and_then(|mut hook| relcheck::post::post(&mut hook, text, &mut std::thread::sleep));
+    match sent {
+        Ok(()) if !quiet => eprintln!("posted to the team channel"),
+        Ok(()) => {}
+        Err(e) => eprintln!("warning: not posted to the team channel: {e}"),
+    }
+}
+
 /// Whether stdout gets colour.
 pub fn color(g: &Global) -> bool {
     match g.color {

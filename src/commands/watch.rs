@@ -25,6 +25,8 @@ pub struct Args {
     pub interval: Duration,
     pub format: WatchFormat,
     pub out: Option<PathBuf>,
+    /// Post the outcome to the team channel.
+    pub post: bool,
 }
 
 pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
@@ -117,6 +119,15 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
     let json = record::to_json(&rec);
     relcheck::store::write_atomic(&path, json.as_bytes())?;
     let summary = watch::summary(&watch, &inputs);
+    if args.post {
+        // Slack mrkdwn: the summary is text from the manifest and Prometheus, escaped as such.
+        let text = format!(
+            "*relcheck watch: {}*\n{}",
+            relcheck::report::escape::slack(&report.risk.release.name),
+            relcheck::report::escape::slack(&summary)
+        );
+        super::post(&text, g.quiet);
+    }
     let shown = path.display().to_string();
     let shown = shown.strip_prefix("./").unwrap_or(&shown);
     match args.format {
@@ -196,27 +207,7 @@ fn plan(inputs: &Inputs, args: &Args, now: DateTime<FixedOffset>) -> Result<Plan
 /// `<sign-off name>.watch.json` beside the release's latest sign-off in `signoffs/`, or where
 /// its first sign-off would go.
 fn record_path(inputs: &Inputs, r: &Report) -> PathBuf {
-    let date = r
-        .risk
-        .release
-        .deploy_local
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("undated")
-        .to_string();
-    let slug = super::go::slug(&r.risk.release.name);
-    let dir = inputs.base.join("signoffs");
-    let mut signoff = dir.join(format!("{date}-{slug}.md"));
-    let mut n = 2;
-    loop {
-        let next = dir.join(format!("{date}-{slug}-{n}.md"));
-        if !next.exists() {
-            break;
-        }
-        signoff = next;
-        n += 1;
-    }
-    signoff.with_extension("watch.json")
+    super::signoff::latest(inputs, r).with_extension("watch.json")
 }
 
 /// The clock (the evaluation time, running on from the start) and the screen.
