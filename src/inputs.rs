@@ -1,11 +1,18 @@
 //! Finding and reading the input files: the manifest, the checklist template (a file or the
-//! built-in one) and the answers file. Everything that can go wrong here is an input error.
+//! built-in one), the answers file and the approvals file. Everything that can go wrong here is
+//! an input error.
+//!
+//! Every file the judgement reads is also listed, with its role, its path as a report shows it
+//! and its sha256, in the order of SPEC's "JSON report": [`Inputs::files`] holds those read
+//! here, [`listed`] adds the evidence files, and [`digest`] is the release digest over the list.
+//! A new kind of input is one `push` in the right place of that order.
 
 use crate::error::InputError;
+use crate::evidence::Verified;
 use crate::model::answers::Answers;
 use crate::model::checklist::Template;
 use crate::model::manifest::Manifest;
-use crate::sha256::Sha256;
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// The built-in default checklist (`checklists/standard.toml`).
@@ -18,6 +25,81 @@ pub struct Locations {
     pub manifest: Option<PathBuf>,
     pub checklist: Option<PathBuf>,
     pub answers: Option<PathBuf>,
+}
+
+/// What a file is to the judgement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Manifest,
+    Template,
+    /// A template's `allowed_signers`.
+    Signers,
+    /// A freeze window's iCalendar file.
+    Calendar,
+    Answers,
+    Approvals,
+    Evidence,
+    /// An evidence's baseline from an earlier release.
+    Baseline,
+}
+
+/// One file the judgement read, as the report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Input {
+    pub role: Role,
+    /// Relative to the manifest's folder, where `verify` looks for it: as written for what the
+    /// manifest names, the flag's value or the default name for the others; `(built-in)` for
+    /// the built-in checklist.
+    pub path: String,
+    /// sha256 of its bytes, lower-case hex; of no bytes for a file missing or unreadable.
+    pub sha256: String,
+}
+
+impl Input {
+    pub fn new(role: Role, path: impl Into<String>, bytes: &[u8]) -> Input {
+        Input::hashed(role, path, &crate::sha256::of(bytes))
+    }
+
+    pub fn hashed(role: Role, path: impl Into<String>, sha256: &[u8; 32]) -> Input {
+        Input {
+            role,
+            path: path.into(),
+            sha256: crate::sha256::hex(sha256),
+        }
+    }
+}
+
+/// Every input of the judgement in SPEC's order: the files [`load`] read, then each
+/// file-backed evidence in manifest order (an evidence whose file could not be read whole
+/// counts as no bytes).
+pub fn listed(inputs: &Inputs, evidence: &[Verified]) -> Vec<Input> {
+    let mut out = inputs.files.clone();
+    for v in evidence {
+        let Some(path) = &v.path else { continue };
+        if v.kind == "attestation" {
+            continue;
+        }
+        let sha = v.sha256.as_deref().and_then(crate::sha256::from_hex);
+        out.push(Input::hashed(
+            Role::Evidence,
+            path.clone(),
+            &sha.unwrap_or_else(|| crate::sha256::of(b"")),
+        ));
+    }
+    out
+}
+
+/// The release digest: `sha256:` and the sha256 over the 32-byte sha256 of each input, in
+/// order. An input whose `sha256` is not 64 hex digits counts as no bytes.
+pub fn digest(inputs: &[Input]) -> String {
+    use crate::sha256::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for i in inputs {
+        let sha = crate::sha256::from_hex(&i.sha256).unwrap_or_else(|| crate::sha256::of(b""));
+        h.update(sha);
+    }
+    format!("sha256:{}", crate::sha256::hex(&h.finalize()))
 }
 
 /// The files of one release, read and parsed.
@@ -36,11 +118,15 @@ pub struct Inputs {
     /// `None` when there is no answers file (yet).
     pub answers_bytes: Option<Vec<u8>>,
     pub answers: Answers,
+    /// `<manifest stem>.approvals.toml` beside the manifest.
+    pub approvals_path: PathBuf,
+    /// The files read here, in the order the report lists them (see [`listed`]).
+    pub files: Vec<Input>,
 }
 
 impl Inputs {
     pub fn manifest_sha256(&self) -> String {
-        crate::evidence::hex(&Sha256::digest(&self.manifest_bytes))
+        crate::sha256::hex(&crate::sha256::of(&self.manifest_bytes))
     }
 
     /// How the template is named in reports.
@@ -97,6 +183,37 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         }
     };
 
+    let approvals_path = default_approvals_path(&manifest_path);
+    let approvals_bytes = read_if_file(&approvals_path);
+
+    // In the order of SPEC's "JSON report".
+    let mut files = Vec::new();
+    files.push(Input::new(
+        Role::Manifest,
+        file_name(&manifest_path),
+        &manifest_bytes,
+    ));
+    let template_shown = match (&loc.checklist, &manifest.release.checklist) {
+        (Some(p), _) => shown(p),
+        (None, Some(rel)) => rel.clone(),
+        (None, None) => "(built-in)".into(),
+    };
+    files.push(Input::new(Role::Template, template_shown, &template_bytes));
+    let answers_shown = match &loc.answers {
+        Some(p) => shown(p),
+        None => file_name(&answers_path),
+    };
+    files.push(Input::new(
+        Role::Answers,
+        answers_shown,
+        answers_bytes.as_deref().unwrap_or_default(),
+    ));
+    files.push(Input::new(
+        Role::Approvals,
+        file_name(&approvals_path),
+        approvals_bytes.as_deref().unwrap_or_default(),
+    ));
+
     Ok(Inputs {
         manifest_path,
         manifest_bytes,
@@ -108,7 +225,31 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         answers_path,
         answers_bytes,
         answers,
+        approvals_path,
+        files,
     })
+}
+
+/// `release.toml` → `release.approvals.toml`, beside the manifest.
+pub fn default_approvals_path(manifest: &Path) -> PathBuf {
+    let stem = manifest
+        .file_stem()
+        .map_or_else(|| "release".into(), |s| s.to_string_lossy().into_owned());
+    manifest.with_file_name(format!("{stem}.approvals.toml"))
+}
+
+/// A file's bytes when it is a regular file that can be read; `None` for anything else.
+fn read_if_file(p: &Path) -> Option<Vec<u8>> {
+    std::fs::metadata(p)
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .and_then(|_| std::fs::read(p).ok())
+}
+
+/// The last part of a path, as a path relative to its own folder.
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map_or_else(|| shown(p), |n| n.to_string_lossy().into_owned())
 }
 
 /// `release.toml` → `release.answers.toml`, beside the manifest.

@@ -1,11 +1,10 @@
 //! The whole judgement: risk, evidence, rules, verdict — from loaded inputs to a [`Report`].
 //! Time comes in as `now`; nothing here reads the clock.
 
-use crate::evidence::{self, Context};
-use crate::inputs::Inputs;
+use crate::evidence::{self, Context, Progress};
+use crate::inputs::{self, Inputs};
 use crate::report::{ChecklistRow, ReleaseSummary, Report, RiskView};
 use crate::rules::{self, Ctx};
-use crate::sha256::Sha256;
 use crate::{risk, verdict};
 use chrono::{DateTime, FixedOffset};
 
@@ -34,24 +33,19 @@ pub fn assess(inputs: &Inputs, now: DateTime<FixedOffset>) -> RiskView {
     }
 }
 
+/// [`judge_with`] without telling anyone how the evidence reading goes.
 pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
+    judge_with(inputs, now, &evidence::Quiet)
+}
+
+/// The judgement; `progress` is told how far each evidence file has been read.
+pub fn judge_with(inputs: &Inputs, now: DateTime<FixedOffset>, progress: &dyn Progress) -> Report {
     let m = &inputs.manifest;
     let policy = &inputs.template.policy;
     let deploy_at = m.release.deploy_at.map_or(now, |t| t.0);
     let risk = assess(inputs, now);
     let severity = risk.release.severity;
 
-    // The digest: manifest, template, answers, then each file-backed evidence in manifest
-    // order, each as its length (u64, big-endian) and its bytes.
-    let mut digest = Sha256::new();
-    for part in [
-        &inputs.manifest_bytes[..],
-        &inputs.template_bytes[..],
-        inputs.answers_bytes.as_deref().unwrap_or_default(),
-    ] {
-        digest.update((part.len() as u64).to_be_bytes());
-        digest.update(part);
-    }
     let ctx = Context {
         base: &inputs.base,
         policy,
@@ -59,14 +53,16 @@ pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
         release_commit: m.release.commit.as_deref(),
         deploy_at,
         now,
+        progress,
     };
     let verified: Vec<_> = m
         .changes
         .iter()
         .flat_map(|c| c.evidence.iter().map(move |e| (c.id.get_ref(), e)))
-        .map(|(id, e)| evidence::verify(id, e, &ctx, &mut digest))
+        .map(|(id, e)| evidence::verify(id, e, &ctx))
         .collect();
-    let digest = format!("sha256:{}", evidence::hex(&digest.finalize()));
+    let files = inputs::listed(inputs, &verified);
+    let digest = inputs::digest(&files);
 
     let manifest_sha256 = inputs.manifest_sha256();
     let rule_ctx = Ctx {
@@ -104,6 +100,7 @@ pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
         .collect();
 
     Report {
+        schema_version: crate::report::SCHEMA_VERSION,
         verdict,
         risk,
         evidence: verified,
@@ -113,6 +110,7 @@ pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
         monitoring: m.monitoring.clone().unwrap_or_default().into(),
         contacts: m.contacts.clone().unwrap_or_default().into(),
         evaluated_at: now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        inputs: files,
         digest,
     }
 }

@@ -71,7 +71,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
 
     // Judge what is on disk now, exactly as `check` would.
     let inputs = super::load(g)?;
-    let report = relcheck::judge::judge(&inputs, now);
+    let report = super::judge_loaded(g, &inputs, now);
     super::step_summary(&report)?;
     prompter.say("\n");
     prompter.say(&findings_and_verdict(
@@ -116,7 +116,7 @@ fn judge_only(
     inputs: &Inputs,
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<Outcome, InputError> {
-    let report = relcheck::judge::judge(inputs, now);
+    let report = super::judge_loaded(g, inputs, now);
     if !g.quiet {
         print!(
             "{}",

@@ -63,8 +63,17 @@ pub fn load(g: &Global) -> Result<Inputs, InputError> {
 pub fn judge(g: &Global) -> Result<(Inputs, Report), InputError> {
     let now = now(g)?;
     let inputs = load(g)?;
-    let report = relcheck::judge::judge(&inputs, now);
+    let report = judge_loaded(g, &inputs, now);
     Ok((inputs, report))
+}
+
+/// The judgement of loaded inputs, with a progress bar for slow evidence unless `-q`.
+pub fn judge_loaded(
+    g: &Global,
+    inputs: &Inputs,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Report {
+    relcheck::judge::judge_with(inputs, now, &crate::progress::Bar::new(g.quiet))
 }
 
 /// Whether stdout gets colour.
