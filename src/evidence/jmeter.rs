@@ -64,10 +64,10 @@ pub fn columns(headers: &csv::ByteRecord) -> Result<Columns, String> {
             .collect();
         return Err(format!(
             "not a JTL: the header row needs timeStamp, elapsed and success columns; \
-             its {} column{} include no {}",
+             it has {} column{}, without {}",
             headers.len(),
             if headers.len() == 1 { "" } else { "s" },
-            missing.join(" or ")
+            missing.join(", ")
         ));
     };
     Ok(Columns {
@@ -315,5 +315,34 @@ mod tests {
         big.add(0, 10_000_000, true);
         big.add(0, 1, true);
         assert_eq!(big.p99(), Some(10_000_000));
+    }
+
+    #[test]
+    fn a_header_that_names_a_needed_column_twice_is_ambiguous() {
+        // The first would win and the second, never `true`, would be all failures.
+        let why =
+            read_str("timeStamp,elapsed,success,label,Success\n1000,5,true,GET,x\n").unwrap_err();
+        assert_eq!(
+            why,
+            "not a JTL: the header row names success twice (columns 3 and 5), \
+             so which one to read is ambiguous"
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_jtl_is_described_never_quoted() {
+        let shadow = "root:*:20228:0:99999:7:::\ndaemon:*:20228:0:99999:7:::\n";
+        let why = read_str(shadow).unwrap_err();
+        assert_eq!(
+            why,
+            "not a JTL: the header row needs timeStamp, elapsed and success columns; \
+             it has 1 column, without timeStamp, elapsed, success"
+        );
+        let why = read_str("timeStamp,label,secret-token-123\n").unwrap_err();
+        assert!(!why.contains("secret"), "{why}");
+        assert!(
+            why.ends_with("it has 3 columns, without elapsed, success"),
+            "{why}"
+        );
     }
 }

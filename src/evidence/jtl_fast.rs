@@ -15,8 +15,7 @@ use super::Reading;
 use memchr::{memchr, memchr2};
 use std::io::BufRead;
 
-/// The longest record (or header row) read; a longer one fails the evidence.
-pub const MAX_RECORD: usize = 4 << 20;
+pub use super::read::MAX_RECORD;
 
 /// Reads a JTL to its end: its figures, or why its bytes are not a JTL.
 pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {

@@ -29,6 +29,10 @@ impl Progress for Quiet {
     fn read(&self, _path: &Path, _done: u64, _len: u64) {}
 }
 
+/// The longest record (a CSV row or header) a kind reads; a longer one fails the evidence, so
+/// memory stays flat whatever the file holds.
+pub const MAX_RECORD: usize = 4 << 20;
+
 /// Bytes read per block.
 const BLOCK: usize = 1 << 20;
 
