@@ -166,9 +166,13 @@ impl Stats {
         let end = stamp.saturating_add(i64::try_from(elapsed).unwrap_or(i64::MAX));
         self.last_end = self.last_end.max(end);
         self.last_stamp = self.last_stamp.max(stamp);
-        match self.dense.get_mut(elapsed as usize) {
-            Some(n) if elapsed < DENSE => *n += 1,
-            _ => *self.sparse.entry(elapsed).or_default() += 1,
+        // `dense` holds DENSE counts: an index past it is a longer elapsed.
+        match usize::try_from(elapsed)
+            .ok()
+            .and_then(|i| self.dense.get_mut(i))
+        {
+            Some(n) => *n += 1,
+            None => *self.sparse.entry(elapsed).or_default() += 1,
         }
     }
 

@@ -26,9 +26,11 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
     let (cols, end, line) = loop {
         let block = fill(input)?;
         eof = block.is_empty();
-        carry.extend_from_slice(block);
-        let n = block.len();
-        input.consume(n);
+        // As much again as is carried: the header is read a bounded number of times, and the
+        // rows after it are copied no further than the first 64 KiB.
+        let take = block.len().min(carry.len().max(64 << 10));
+        carry.extend_from_slice(&block[..take]);
+        input.consume(take);
         match header(&carry, eof) {
             Some(Ok((_, end, _))) if end > MAX_RECORD => {}
             Some(found) => break found?,

@@ -2,8 +2,10 @@
 //!
 //! Every kind is one file with the same shape: `read` turns the bytes into a [`Reading`] (or a
 //! one-line reason why the file cannot be read as that kind), and `judge` compares the figures
-//! with the [`Thresholds`]. What every kind shares — opening the file without ever blocking on
-//! a FIFO or device, the sha256 pin, commit binding and freshness — lives here.
+//! with the [`Thresholds`]. Every file is read by [`read::read`], the one way to read evidence
+//! (open without blocking, each byte read and hashed once, one "changed while read" check, one
+//! progress sink). What else every kind shares — the sha256 pin, commit binding and freshness
+//! — lives here.
 
 pub mod attestation;
 pub mod file;
