@@ -28,7 +28,10 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
         eof = block.is_empty();
         // As much again as is carried: the header is read a bounded number of times, and the
         // rows after it are copied no further than the first 64 KiB.
-        let take = block.len().min(carry.len().max(64 << 10));
+        let take = block
+            .len()
+            .min(carry.len().max(64 << 10))
+            .min(MAX_RECORD + 1 - carry.len());
         carry.extend_from_slice(&block[..take]);
         input.consume(take);
         match header(&carry, eof) {
@@ -56,8 +59,11 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
         while !carry.is_empty() {
             let block = if eof { &[][..] } else { fill(input)? };
             eof = block.is_empty();
-            let take = block.len().min(carry.len().max(64 << 10));
             let old = carry.len();
+            if old > MAX_RECORD {
+                return Err(RowProblem::TooLong.message(rows.line));
+            }
+            let take = block.len().min(old.max(64 << 10)).min(MAX_RECORD + 1 - old);
             carry.extend_from_slice(&block[..take]);
             let last = eof || take == 0;
             let out = parse(&carry, 0, carry.len(), last, cols, &mut stats, &mut scratch);
@@ -68,9 +74,6 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
             } else {
                 input.consume(take);
                 carry.drain(..out.stop);
-                if carry.len() > MAX_RECORD {
-                    return Err(RowProblem::TooLong.message(rows.line));
-                }
             }
         }
         if eof {
