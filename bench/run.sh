@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # relcheck's benchmarks: builds relcheck (release), makes the data, sets up pandas and polars in
-# a virtual environment of their own, and runs bench.py, which prints the tables.
+# a virtual environment of their own, and runs bench.py, which prints the tables (the JTL one
+# also has Python's hashlib, one sha256 pass over the same file: the floor).
 #
-#   bench/run.sh                 everything (about 5 GB of disk in $RELCHECK_BENCH_DATA),
-#                                then the sha256 kernel (cargo bench --bench sha256)
+#   bench/run.sh                 everything (about 5 GB of disk in $RELCHECK_BENCH_DATA)
 #   bench/run.sh --only jtl      one section: jtl, flat, manifest, story, junit
 #   ROUNDS=9 bench/run.sh        more rounds
 #
@@ -35,10 +35,3 @@ gen gen_junit.py "$data/junit-200mb.xml" 200
 
 python3 "$here/bench.py" --relcheck "$bin" --python "$data/venv/bin/python" --data "$data" \
   --rounds "${ROUNDS:-7}" "$@"
-
-# The hashing kernel alone (every section above pays for it): both sha256 of an evidence one
-# after the other, then side by side.
-if [ "$#" -eq 0 ]; then
-  printf '\n### The two sha256 of an evidence, one after the other and side by side\n\n'
-  (cd "$repo" && cargo bench --quiet --bench sha256 2>/dev/null)
-fi

@@ -1,12 +1,19 @@
 //! Finding and reading the input files: the manifest, the checklist template (a file or the
-//! built-in one) and the answers file. Everything that can go wrong here is an input error.
+//! built-in one), the answers file and the approvals file. Everything that can go wrong here is
+//! an input error.
+//!
+//! Every file the judgement reads is also listed, with its role, its path as a report shows it
+//! and its sha256, in the order of SPEC's "JSON report": [`Inputs::files`] holds those read
+//! here, [`listed`] adds the evidence files, and [`digest`] is the release digest over the list.
+//! A new kind of input is one `push` in the right place of that order.
 
 use crate::error::InputError;
+use crate::evidence::Verified;
 use crate::model::answers::Answers;
 use crate::model::approvals::Approvals;
 use crate::model::checklist::Template;
 use crate::model::manifest::Manifest;
-use crate::sha256::Sha256;
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// The built-in default checklist (`checklists/standard.toml`).
@@ -22,6 +29,81 @@ pub struct Locations {
     pub approvals: Option<PathBuf>,
     /// The revision being deployed (`--commit`, `RELCHECK_COMMIT`).
     pub commit: Option<String>,
+}
+
+/// What a file is to the judgement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Manifest,
+    Template,
+    /// A template's `allowed_signers`.
+    Signers,
+    /// A freeze window's iCalendar file.
+    Calendar,
+    Answers,
+    Approvals,
+    Evidence,
+    /// An evidence's baseline from an earlier release.
+    Baseline,
+}
+
+/// One file the judgement read, as the report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Input {
+    pub role: Role,
+    /// Relative to the manifest's folder, where `verify` looks for it: as written for what the
+    /// manifest names, the flag's value or the default name for the others; `(built-in)` for
+    /// the built-in checklist.
+    pub path: String,
+    /// sha256 of its bytes, lower-case hex; of no bytes for a file missing or unreadable.
+    pub sha256: String,
+}
+
+impl Input {
+    pub fn new(role: Role, path: impl Into<String>, bytes: &[u8]) -> Input {
+        Input::hashed(role, path, &crate::sha256::of(bytes))
+    }
+
+    pub fn hashed(role: Role, path: impl Into<String>, sha256: &[u8; 32]) -> Input {
+        Input {
+            role,
+            path: path.into(),
+            sha256: crate::sha256::hex(sha256),
+        }
+    }
+}
+
+/// Every input of the judgement in SPEC's order: the files [`load`] read, then each
+/// file-backed evidence in manifest order (an evidence whose file could not be read whole
+/// counts as no bytes).
+pub fn listed(inputs: &Inputs, evidence: &[Verified]) -> Vec<Input> {
+    let mut out = inputs.files.clone();
+    for v in evidence {
+        let Some(path) = &v.path else { continue };
+        if v.kind == "attestation" {
+            continue;
+        }
+        let sha = v.sha256.as_deref().and_then(crate::sha256::from_hex);
+        out.push(Input::hashed(
+            Role::Evidence,
+            path.clone(),
+            &sha.unwrap_or_else(|| crate::sha256::of(b"")),
+        ));
+    }
+    out
+}
+
+/// The release digest: `sha256:` and the sha256 over the 32-byte sha256 of each input, in
+/// order. An input whose `sha256` is not 64 hex digits counts as no bytes.
+pub fn digest(inputs: &[Input]) -> String {
+    use crate::sha256::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for i in inputs {
+        let sha = crate::sha256::from_hex(&i.sha256).unwrap_or_else(|| crate::sha256::of(b""));
+        h.update(sha);
+    }
+    format!("sha256:{}", crate::sha256::hex(&h.finalize()))
 }
 
 /// The files of one release, read and parsed.
@@ -48,6 +130,8 @@ pub struct Inputs {
     pub signers: Option<Signers>,
     /// The revision being deployed, when the user named one.
     pub deployed_commit: Option<String>,
+    /// The files read here, in the order the report lists them (see [`listed`]).
+    pub files: Vec<Input>,
 }
 
 /// The allowed-signers file a template names.
@@ -75,7 +159,7 @@ impl Signers {
 
 impl Inputs {
     pub fn manifest_sha256(&self) -> String {
-        crate::evidence::hex(&Sha256::digest(&self.manifest_bytes))
+        crate::sha256::hex(&crate::sha256::of(&self.manifest_bytes))
     }
 
     /// How the template is named in reports.
@@ -184,6 +268,45 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         }
     };
 
+    // In the order of SPEC's "JSON report".
+    let mut files = Vec::new();
+    files.push(Input::new(
+        Role::Manifest,
+        file_name(&manifest_path),
+        &manifest_bytes,
+    ));
+    let template_shown = match (&loc.checklist, &manifest.release.checklist) {
+        (Some(p), _) => shown(p),
+        (None, Some(rel)) => rel.clone(),
+        (None, None) => "(built-in)".into(),
+    };
+    files.push(Input::new(Role::Template, template_shown, &template_bytes));
+    if let Some(s) = &signers {
+        files.push(Input::new(
+            Role::Signers,
+            relative_to(&base, &s.path),
+            &s.bytes,
+        ));
+    }
+    let answers_shown = match &loc.answers {
+        Some(p) => shown(p),
+        None => file_name(&answers_path),
+    };
+    files.push(Input::new(
+        Role::Answers,
+        answers_shown,
+        answers_bytes.as_deref().unwrap_or_default(),
+    ));
+    let approvals_shown = match &loc.approvals {
+        Some(p) => shown(p),
+        None => file_name(&approvals_path),
+    };
+    files.push(Input::new(
+        Role::Approvals,
+        approvals_shown,
+        approvals_bytes.as_deref().unwrap_or_default(),
+    ));
+
     Ok(Inputs {
         manifest_path,
         manifest_bytes,
@@ -205,7 +328,23 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .map(str::to_string),
+        files,
     })
+}
+
+/// `path` relative to the manifest's folder `base`, where `verify` looks for it (as it is when
+/// it lies elsewhere).
+fn relative_to(base: &Path, path: &Path) -> String {
+    match path.strip_prefix(base) {
+        Ok(rel) if base != Path::new(".") => rel.display().to_string(),
+        _ => shown(path),
+    }
+}
+
+/// The last part of a path, as a path relative to its own folder.
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map_or_else(|| shown(p), |n| n.to_string_lossy().into_owned())
 }
 
 /// `release.toml` → `release.answers.toml`, beside the manifest.

@@ -1,11 +1,10 @@
 //! The whole judgement: risk, evidence, rules, verdict — from loaded inputs to a [`Report`].
 //! Time comes in as `now`; nothing here reads the clock.
 
-use crate::evidence::{self, Context};
-use crate::inputs::Inputs;
+use crate::evidence::{self, Context, Progress};
+use crate::inputs::{self, Inputs};
 use crate::report::{ChecklistRow, ReleaseSummary, Report, RiskView};
 use crate::rules::{self, Ctx};
-use crate::sha256::Sha256;
 use crate::{risk, verdict};
 use chrono::{DateTime, FixedOffset};
 
@@ -34,16 +33,24 @@ pub fn assess(inputs: &Inputs, now: DateTime<FixedOffset>) -> RiskView {
     }
 }
 
-/// The judgement with no Prometheus asked (as when none is named).
+/// The judgement with no Prometheus asked (as when none is named), telling nobody how the
+/// evidence reading goes.
 pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
-    judge_probed(inputs, now, &rules::MonitoringProbe::NotNamed)
+    judge_probed(
+        inputs,
+        now,
+        &rules::MonitoringProbe::NotNamed,
+        &evidence::Quiet,
+    )
 }
 
-/// The judgement, with what the named Prometheus said (asked by the caller, before).
+/// The judgement, with what the named Prometheus said (asked by the caller, before);
+/// `progress` is told how far each evidence file has been read.
 pub fn judge_probed(
     inputs: &Inputs,
     now: DateTime<FixedOffset>,
     probe: &rules::MonitoringProbe,
+    progress: &dyn Progress,
 ) -> Report {
     let m = &inputs.manifest;
     let policy = &inputs.template.policy;
@@ -51,17 +58,6 @@ pub fn judge_probed(
     let risk = assess(inputs, now);
     let severity = risk.release.severity;
 
-    // The digest: manifest, template, answers, then each file-backed evidence in manifest
-    // order, each as its length (u64, big-endian) and its bytes.
-    let mut digest = Sha256::new();
-    for part in [
-        &inputs.manifest_bytes[..],
-        &inputs.template_bytes[..],
-        inputs.answers_bytes.as_deref().unwrap_or_default(),
-    ] {
-        digest.update((part.len() as u64).to_be_bytes());
-        digest.update(part);
-    }
     let ctx = Context {
         base: &inputs.base,
         policy,
@@ -74,14 +70,16 @@ pub fn judge_probed(
             policy.deploy_grace,
             now,
         ),
+        progress,
     };
     let verified: Vec<_> = m
         .changes
         .iter()
         .flat_map(|c| c.evidence.iter().map(move |e| (c.id.get_ref(), e)))
-        .map(|(id, e)| evidence::verify(id, e, &ctx, &mut digest))
+        .map(|(id, e)| evidence::verify(id, e, &ctx))
         .collect();
-    let digest = format!("sha256:{}", evidence::hex(&digest.finalize()));
+    let files = inputs::listed(inputs, &verified);
+    let digest = inputs::digest(&files);
 
     let manifest_sha256 = inputs.manifest_sha256();
     let verify = |principal: &str, message: &[u8], signature: &str| {
@@ -150,6 +148,7 @@ pub fn judge_probed(
         .collect();
 
     Report {
+        schema_version: crate::report::SCHEMA_VERSION,
         verdict,
         risk,
         evidence: verified,
@@ -160,6 +159,7 @@ pub fn judge_probed(
         monitoring: m.monitoring.clone().unwrap_or_default().into(),
         contacts: m.contacts.clone().unwrap_or_default().into(),
         evaluated_at: now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        inputs: files,
         digest,
     }
 }

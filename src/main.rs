@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod progress;
 mod prompt;
 
 use clap::Parser;
@@ -13,9 +14,6 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let g = &cli.global;
-    if g.quiet {
-        relcheck::evidence::progress::silence();
-    }
     let result = match cli.command {
         Command::Check { format } => commands::check::run(g, format),
         Command::Risk => commands::risk::run(g),

@@ -71,10 +71,12 @@ pub fn post(
             Ok(r) if r.status == 429 => {
                 last = "the channel answered 429 (too many requests)".into();
                 match r.retry_after {
-                    Some(w) if w > MAX_WAIT => return Err(PostError(format!(
+                    Some(w) if w > MAX_WAIT => {
+                        return Err(PostError(format!(
                         "the channel answered 429 and asked to wait {}, longer than relcheck waits",
                         crate::fmt::span(w)
-                    ))),
+                    )))
+                    }
                     Some(w) => w,
                     None => pause(attempt),
                 }

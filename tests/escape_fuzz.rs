@@ -69,6 +69,9 @@ fn fields(r: &mut Report) -> Vec<&mut String> {
         v.push(e.by.get_or_insert_with(String::new));
         v.push(e.recorded_at.get_or_insert_with(String::new));
     }
+    for i in &mut r.inputs {
+        v.push(&mut i.path);
+    }
     for a in &mut r.approvals {
         v.push(&mut a.by);
         v.push(a.at.get_or_insert_with(String::new));
@@ -240,6 +243,8 @@ const COMPUTED: &[&str] = &[
     ".evidence[].kind",
     ".evidence[].sha256",
     ".findings[].rule",
+    ".inputs[].role",
+    ".inputs[].sha256",
     ".overrides[].rule",
     ".approvals[].source",
     ".findings[].level",

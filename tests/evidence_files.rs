@@ -113,16 +113,157 @@ fn a_file_that_changes_while_read_fails_and_counts_as_empty_in_the_digest() {
         "{reason}"
     );
 
+    // The digest: sha256 over the binary sha256 of manifest, built-in template, answers and
+    // approvals (both missing: no bytes) and the evidence (unreadable: no bytes).
     let mut d = Sha256::new();
     for part in [
         manifest.as_bytes(),
         relcheck::inputs::STANDARD_CHECKLIST.as_bytes(),
         b"",
         b"",
+        b"",
     ] {
-        d.update((part.len() as u64).to_be_bytes());
-        d.update(part);
+        d.update(Sha256::digest(part));
     }
-    let want = format!("sha256:{}", relcheck::evidence::hex(&d.finalize()));
+    let want = format!("sha256:{:x}", d.finalize());
     assert_eq!(report["digest"].as_str().unwrap(), want);
+    let empty = format!("{:x}", Sha256::digest(b""));
+    assert_eq!(
+        report["inputs"],
+        serde_json::json!([
+            {"role": "manifest", "path": "release.toml",
+             "sha256": format!("{:x}", Sha256::digest(manifest.as_bytes()))},
+            {"role": "template", "path": "(built-in)",
+             "sha256": format!("{:x}", Sha256::digest(relcheck::inputs::STANDARD_CHECKLIST))},
+            {"role": "answers", "path": "release.answers.toml", "sha256": empty},
+            {"role": "approvals", "path": "release.approvals.toml", "sha256": empty},
+            {"role": "evidence", "path": "/proc/self/status", "sha256": empty},
+        ])
+    );
+    assert_eq!(report["schema_version"], 2);
+}
+
+const KINDS: [&str; 5] = ["jmeter", "k6", "locust", "junit", "file"];
+
+/// A manifest with one evidence of each kind at `path`.
+fn every_kind_at(path: &str) -> String {
+    let mut m = MANIFEST
+        .split("[[changes.evidence]]")
+        .next()
+        .unwrap()
+        .to_string();
+    for kind in KINDS {
+        m += &format!(
+            "[[changes.evidence]]\nkind = \"{kind}\"\nenv = \"staging\"\npath = \"{path}\"\n\
+             recorded_at = \"2026-11-25T10:00:00+09:00\"\n"
+        );
+    }
+    m
+}
+
+/// Judges the manifest in `dir` with `progress` on a helper thread; panics after 30 s
+/// (a guard against a hang, not a measure of speed).
+fn reasons(
+    dir: &std::path::Path,
+    progress: impl relcheck::evidence::Progress + Send + 'static,
+) -> Vec<String> {
+    let dir = dir.to_path_buf();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let inputs = relcheck::inputs::load(&relcheck::inputs::Locations {
+            manifest: Some(dir.join("release.toml")),
+            ..Default::default()
+        })
+        .unwrap();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T13:00:00+09:00").unwrap();
+        let report = relcheck::judge::judge_probed(
+            &inputs,
+            now,
+            &relcheck::rules::MonitoringProbe::NotNamed,
+            &progress,
+        );
+        let _ = tx.send(
+            report
+                .evidence
+                .iter()
+                .map(|e| e.reason.clone().unwrap_or_default())
+                .collect::<Vec<_>>(),
+        );
+    });
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("judging finished")
+}
+
+#[test]
+fn every_kind_refuses_a_fifo_and_a_folder_through_the_one_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::create_dir(dir.path().join("folder")).unwrap();
+    for path in ["pipe", "folder"] {
+        std::fs::write(dir.path().join("release.toml"), every_kind_at(path)).unwrap();
+        let got = reasons(dir.path(), relcheck::evidence::Quiet);
+        let want = format!("{}: not a regular file", dir.path().join(path).display());
+        assert_eq!(got, vec![want; KINDS.len()], "{path}");
+    }
+}
+
+/// Changes the file when its first block has been read.
+struct ChangeAfterFirstBlock {
+    path: std::path::PathBuf,
+    grow: bool,
+}
+
+impl relcheck::evidence::Progress for ChangeAfterFirstBlock {
+    fn read(&self, path: &std::path::Path, done: u64, _len: u64) {
+        assert_eq!(path, self.path);
+        if done == 1 << 20 {
+            let f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+            if self.grow {
+                use std::io::Write;
+                (&f).write_all(b"\n").unwrap();
+            } else {
+                f.set_len(1000).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn every_kind_fails_a_file_cut_short_or_grown_while_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big");
+    std::fs::write(dir.path().join("release.toml"), every_kind_at("big")).unwrap();
+    for grow in [false, true] {
+        std::fs::write(&path, vec![b' '; 3 << 20]).unwrap();
+        let progress = RestoreAndChange {
+            inner: ChangeAfterFirstBlock {
+                path: path.clone(),
+                grow,
+            },
+        };
+        let got = reasons(dir.path(), progress);
+        let want = format!(
+            "{}: the file changed while it was being read",
+            path.display()
+        );
+        assert_eq!(got, vec![want; KINDS.len()], "grow {grow}");
+    }
+}
+
+/// Puts the 3 MiB file back before each kind reads it, then changes it after one block.
+struct RestoreAndChange {
+    inner: ChangeAfterFirstBlock,
+}
+
+impl relcheck::evidence::Progress for RestoreAndChange {
+    fn read(&self, path: &std::path::Path, done: u64, len: u64) {
+        self.inner.read(path, done, len);
+    }
+    fn finished(&self, path: &std::path::Path) {
+        std::fs::write(path, vec![b' '; 3 << 20]).unwrap();
+    }
 }

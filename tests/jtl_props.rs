@@ -1,69 +1,76 @@
-//! The fast JTL reader (block reader + byte parser, on one thread and on two, with any block
-//! size) gives exactly what the plain `csv`-crate reader gives: the same figures and time, or
-//! the same reason, word for word, on random JTLs with quoted commas, quotes and line breaks,
-//! CRLF, a BOM, reordered and extra columns, failures, huge and zero elapsed, blank and
+//! The JTL reader (the byte-level fast path over the blocks of the one evidence reader, with any
+//! block size) gives exactly what the plain `csv`-crate reader below gives: the same figures and
+//! time, or the same reason, word for word, on random JTLs with quoted commas, quotes and line
+//! breaks, CRLF, a BOM, reordered and extra columns, failures, huge and zero elapsed, blank and
 //! malformed rows.
 
 use proptest::prelude::*;
-use relcheck::evidence::jmeter;
-use relcheck::evidence::jtl_blocks::{self, Options, Sinks};
+use relcheck::evidence::jmeter::{self, RowProblem, Stats};
 use relcheck::evidence::Reading;
+use std::io::BufReader;
 
+/// The oracle: the JTL read row by row with the `csv` crate, as simply as it can be written.
 fn reference(bytes: &[u8]) -> Result<Reading, String> {
-    jmeter::read(&mut &bytes[..])
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(bytes);
+    let headers = rdr
+        .byte_headers()
+        .map_err(|e| format!("not a JTL: cannot read the header row: {e}"))?
+        .clone();
+    let cols = jmeter::columns(&headers)?;
+    let mut stats = Stats::default();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(format!("malformed JTL: {e}")),
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+            continue;
+        }
+        let (Some(t), Some(e), Some(s)) = (
+            record.get(cols.ts),
+            record.get(cols.el),
+            record.get(cols.ok),
+        ) else {
+            return Err(RowProblem::Short(record.len()).message(line));
+        };
+        let int = |b: &[u8]| {
+            std::str::from_utf8(b.trim_ascii())
+                .ok()?
+                .parse::<i64>()
+                .ok()
+        };
+        let t = int(t).ok_or_else(|| RowProblem::Stamp.message(line))?;
+        let e = int(e)
+            .and_then(|e| u64::try_from(e).ok())
+            .ok_or_else(|| RowProblem::Elapsed.message(line))?;
+        // Only exactly `true` is a success.
+        stats.add(t, e, s == b"true");
+    }
+    Ok(stats.reading())
 }
 
-/// Reads with the fast path; also checks that every byte went to the hash sink, in order.
-fn fast(
-    bytes: &[u8],
-    block: usize,
-    threads: bool,
-    min_split: usize,
-    share: usize,
-) -> Result<Reading, String> {
-    let mut hashed = Vec::new();
-    let mut last = 0;
-    let opts = Options {
-        block,
-        threads,
-        min_split,
-        share,
-    };
-    let sinks = Sinks {
-        hash: &mut |b| hashed.extend_from_slice(b),
-        progress: &mut |n| {
-            assert!(n >= last);
-            last = n;
-        },
-    };
-    let (result, n) = jtl_blocks::read(bytes, opts, sinks).expect("reading a slice cannot fail");
-    assert_eq!(n, bytes.len() as u64);
-    assert_eq!(hashed, bytes);
-    result
+/// Reads with the production reader, handed blocks of `block` bytes.
+fn fast(bytes: &[u8], block: usize) -> Result<Reading, String> {
+    jmeter::read(&mut BufReader::with_capacity(block, bytes))
 }
 
 fn same_everywhere(bytes: &[u8]) -> Result<(), TestCaseError> {
     let want = reference(bytes);
     for block in [1, 2, 3, 7, 16, 61, 256, 4096, 1 << 20] {
-        // Starting with the helper only hashing (1000) or also parsing (400).
-        for (threads, min_split, share) in [
-            (false, 0, 1000),
-            (true, 0, 1000),
-            (true, 0, 400),
-            (true, 64, 400),
-        ] {
-            let got = fast(bytes, block, threads, min_split, share);
-            prop_assert_eq!(
-                &got,
-                &want,
-                "block {} threads {} min_split {} share {} on {:?}",
-                block,
-                threads,
-                min_split,
-                share,
-                String::from_utf8_lossy(bytes)
-            );
-        }
+        let got = fast(bytes, block);
+        prop_assert_eq!(
+            &got,
+            &want,
+            "block {} on {:?}",
+            block,
+            String::from_utf8_lossy(bytes)
+        );
     }
     Ok(())
 }
@@ -260,8 +267,20 @@ proptest! {
     }
 }
 
+/// The production path end to end: a file through the one evidence reader.
+fn through_a_file(bytes: &[u8]) -> Result<Reading, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.jtl");
+    std::fs::write(&path, bytes).unwrap();
+    let (reading, sha) =
+        relcheck::evidence::read::read(&path, &relcheck::evidence::Quiet, |r| jmeter::read(r))
+            .unwrap();
+    assert_eq!(sha, relcheck::sha256::of(bytes));
+    reading
+}
+
 #[test]
-fn a_large_plain_jtl_is_split_between_threads_and_matches() {
+fn a_large_jtl_read_through_a_file_matches() {
     let mut s = String::from("timeStamp,elapsed,label,success,failureMessage\n");
     for i in 0..50_000u64 {
         let ok = if i % 97 == 0 { "false" } else { "true" };
@@ -278,19 +297,14 @@ fn a_large_plain_jtl_is_split_between_threads_and_matches() {
     }
     let want = reference(s.as_bytes());
     assert!(want.is_ok());
-    for block in [4096, 65_536, 1 << 20] {
-        for share in [1000, 400] {
-            assert_eq!(
-                fast(s.as_bytes(), block, true, 1024, share),
-                want,
-                "block {block} share {share}"
-            );
-        }
+    assert_eq!(through_a_file(s.as_bytes()), want);
+    for block in [4096, 65_536] {
+        assert_eq!(fast(s.as_bytes(), block), want, "block {block}");
     }
 }
 
 #[test]
-fn records_and_headers_longer_than_a_block_and_its_room_are_carried_whole() {
+fn records_and_headers_longer_than_a_block_are_carried_whole() {
     let long = "y".repeat(200_000);
     let mut s = format!("\"{long}\",timeStamp,elapsed,success\n");
     for i in 0..2_000u64 {
@@ -303,16 +317,9 @@ fn records_and_headers_longer_than_a_block_and_its_room_are_carried_whole() {
     }
     let want = reference(s.as_bytes());
     assert_eq!(want.as_ref().map(|r| r.figures.samples), Ok(Some(2_000)));
+    assert_eq!(through_a_file(s.as_bytes()), want);
     for block in [4096, 65_536, 300_000] {
-        for threads in [false, true] {
-            for share in [1000, 400] {
-                assert_eq!(
-                    fast(s.as_bytes(), block, threads, 1024, share),
-                    want,
-                    "block {block} share {share}"
-                );
-            }
-        }
+        assert_eq!(fast(s.as_bytes(), block), want, "block {block}");
     }
 }
 
@@ -325,9 +332,40 @@ fn an_unclosed_quote_that_runs_to_the_end_is_read_like_the_reference() {
         s += &format!("\n{},{},true,more", 1002 + i, i % 100);
     }
     let want = reference(s.as_bytes());
-    for threads in [false, true] {
-        for share in [1000, 400] {
-            assert_eq!(fast(s.as_bytes(), 4096, threads, 1024, share), want);
-        }
+    assert_eq!(fast(s.as_bytes(), 4096), want);
+    assert_eq!(through_a_file(s.as_bytes()), want);
+}
+
+#[test]
+fn success_is_a_success_only_when_it_is_exactly_true() {
+    let s = "timeStamp,elapsed,success\n1000,1,true\n1000,1,\"true \"\n1000,1,true \n1000,1,\ttrue\n1000,1,\"true\"\n";
+    let want = reference(s.as_bytes()).unwrap();
+    // `true`, and `"true"` (quotes are CSV's, not the value's) pass; the padded ones do not.
+    assert_eq!(want.figures.error_rate, Some(0.6));
+    for block in [1, 7, 4096] {
+        assert_eq!(fast(s.as_bytes(), block).unwrap(), want);
     }
+}
+
+#[test]
+fn a_record_longer_than_the_cap_fails_the_evidence_in_flat_memory() {
+    let cap = relcheck::evidence::jtl_fast::MAX_RECORD;
+    // A quoted field that never ends, and a plain line that never ends.
+    for body in [
+        format!("1000,5,true\n1001,6,\"{}", "x".repeat(cap + 10)),
+        format!("1000,5,true\n{}", "7".repeat(cap + 10)),
+    ] {
+        let s = format!("timeStamp,elapsed,success\n{body}\n1002,5,true\n");
+        let why = fast(s.as_bytes(), 1 << 20).unwrap_err();
+        assert_eq!(why, "malformed JTL: line 3 is a record longer than 4 MiB");
+    }
+    let header = format!(
+        "timeStamp,elapsed,success,{}\n1000,5,true\n",
+        "h".repeat(cap + 10)
+    );
+    let why = fast(header.as_bytes(), 1 << 20).unwrap_err();
+    assert_eq!(
+        why,
+        "not a JTL: the header row is a record longer than 4 MiB"
+    );
 }

@@ -183,7 +183,6 @@ fn a_channel_that_never_answers_is_given_up_on_after_three_attempts() {
 
 #[test]
 fn post_without_a_webhook_says_so_and_keeps_the_verdict() {
-    let dir = tempfile::tempdir().unwrap();
     let out = Command::cargo_bin("relcheck")
         .unwrap()
         .env_remove("RELCHECK_WEBHOOK_URL")

@@ -419,7 +419,7 @@ fn log_totals_a_folder_of_records_and_watch_records() {
     let text = stdout(&text);
     assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
     assert!(
-        text.contains("Change failure rate   50% (1 of 2 watches that ended breached)"),
+        text.contains("Change failure rate   50.0% (1 of 2 watches that ended breached)"),
         "{text}"
     );
 }

@@ -101,7 +101,12 @@ pub fn judge_loaded(
             p.probe(&alerts, now)
         }
     };
-    Ok(relcheck::judge::judge_probed(inputs, now, &probe))
+    Ok(relcheck::judge::judge_probed(
+        inputs,
+        now,
+        &probe,
+        &crate::progress::Bar::new(g.quiet),
+    ))
 }
 
 /// The Prometheus named by `--prometheus`, else `RELCHECK_PROMETHEUS_URL`, else the manifest;

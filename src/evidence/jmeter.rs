@@ -13,39 +13,9 @@ use std::io::BufRead;
 
 const NO_P99: &str = "no p99: the JTL has no samples";
 
+/// Reads a JTL to its end (see [`super::jtl_fast`]).
 pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(input);
-    let headers = rdr
-        .byte_headers()
-        .map_err(|e| format!("not a JTL: cannot read the header row: {e}"))?
-        .clone();
-    let Columns { ts, el, ok, .. } = columns(&headers)?;
-    let mut stats = Stats::default();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(format!("malformed JTL: {e}")),
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
-            continue;
-        }
-        let field = |i: usize| record.get(i).map(|f| f.trim_ascii());
-        let (Some(t), Some(e), Some(s)) = (field(ts), field(el), field(ok)) else {
-            return Err(RowProblem::Short(record.len()).message(line));
-        };
-        let t: i64 = parse_int(t).ok_or_else(|| RowProblem::Stamp.message(line))?;
-        let e: u64 = parse_int(e)
-            .and_then(|e| u64::try_from(e).ok())
-            .ok_or_else(|| RowProblem::Elapsed.message(line))?;
-        stats.add(t, e, s == b"true");
-    }
-    Ok(stats.reading())
+    super::jtl_fast::read(input)
 }
 
 /// Where the three columns relcheck reads sit in a JTL's rows (0-based).
@@ -58,23 +28,46 @@ pub struct Columns {
     pub need: usize,
 }
 
-/// Finds the columns by name in the header row, or says why the file is not a JTL.
+/// The columns relcheck reads, by their header names.
+const NEEDED: [&str; 3] = ["timeStamp", "elapsed", "success"];
+
+/// Finds the columns by name in the header row, or says why the file is not a JTL. The reason
+/// names no text of the file but the needed column names: a file that is not a JTL may be
+/// anything, and reasons are published.
 pub fn columns(headers: &csv::ByteRecord) -> Result<Columns, String> {
-    let col = |name: &str| {
-        headers.iter().position(|h| {
-            strip_bom(h)
-                .trim_ascii()
-                .eq_ignore_ascii_case(name.as_bytes())
-        })
-    };
     if headers.is_empty() {
         return Err("not a JTL: the file is empty (no header row)".into());
     }
-    let (Some(ts), Some(el), Some(ok)) = (col("timeStamp"), col("elapsed"), col("success")) else {
-        let names = String::from_utf8_lossy(headers.as_slice()).into_owned();
+    let mut at = [None; 3];
+    for (i, h) in headers.iter().enumerate() {
+        let h = strip_bom(h).trim_ascii();
+        for (slot, name) in at.iter_mut().zip(NEEDED) {
+            if h.eq_ignore_ascii_case(name.as_bytes()) {
+                if let Some(first) = *slot {
+                    return Err(format!(
+                        "not a JTL: the header row names {name} twice (columns {} and {}), \
+                         so which one to read is ambiguous",
+                        first + 1,
+                        i + 1
+                    ));
+                }
+                *slot = Some(i);
+            }
+        }
+    }
+    let [Some(ts), Some(el), Some(ok)] = at else {
+        let missing: Vec<&str> = NEEDED
+            .iter()
+            .zip(at)
+            .filter(|(_, a)| a.is_none())
+            .map(|(n, _)| *n)
+            .collect();
         return Err(format!(
-            "not a JTL: the header row needs timeStamp, elapsed and success columns, found {}",
-            truncate(&names, 120)
+            "not a JTL: the header row needs timeStamp, elapsed and success columns; \
+             it has {} column{}, without {}",
+            headers.len(),
+            if headers.len() == 1 { "" } else { "s" },
+            missing.join(", ")
         ));
     };
     Ok(Columns {
@@ -92,6 +85,9 @@ pub enum RowProblem {
     Short(usize),
     Stamp,
     Elapsed,
+    /// Longer than [`super::jtl_fast::MAX_RECORD`].
+    TooLong,
+    TooManyFields,
 }
 
 impl RowProblem {
@@ -107,6 +103,20 @@ impl RowProblem {
             RowProblem::Elapsed => {
                 format!("malformed JTL: line {line}: elapsed is not whole milliseconds")
             }
+            RowProblem::TooLong | RowProblem::TooManyFields => {
+                format!("malformed JTL: line {line} is {}", self.what())
+            }
+        }
+    }
+
+    /// What is too large about a record.
+    pub fn what(self) -> String {
+        match self {
+            RowProblem::TooManyFields => "a record with too many fields".into(),
+            _ => format!(
+                "a record longer than {} MiB",
+                super::jtl_fast::MAX_RECORD >> 20
+            ),
         }
     }
 }
@@ -116,61 +126,53 @@ pub fn judge(f: &Figures, t: &Thresholds) -> Vec<String> {
 }
 
 /// Running totals over a JTL: enough for samples, error rate, exact p99 and TPS.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
     pub samples: u64,
     pub errors: u64,
-    pub first_start: Option<i64>,
-    pub last_end: Option<i64>,
-    pub last_stamp: Option<i64>,
+    /// The smallest timeStamp, the largest timeStamp + elapsed, the largest timeStamp; they
+    /// mean nothing while `samples` is 0.
+    first_start: i64,
+    last_end: i64,
+    last_stamp: i64,
     /// Counts per millisecond below [`DENSE`]; sparse above it.
-    pub dense: Vec<u64>,
-    pub sparse: BTreeMap<u64, u64>,
+    dense: Vec<u64>,
+    sparse: BTreeMap<u64, u64>,
 }
 
 /// Elapsed times below this many milliseconds are counted in a flat array.
 pub const DENSE: u64 = 1 << 16;
 
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            samples: 0,
+            errors: 0,
+            first_start: i64::MAX,
+            last_end: i64::MIN,
+            last_stamp: i64::MIN,
+            dense: vec![0; DENSE as usize],
+            sparse: BTreeMap::new(),
+        }
+    }
+}
+
 impl Stats {
+    #[inline]
     pub fn add(&mut self, stamp: i64, elapsed: u64, success: bool) {
         self.samples += 1;
         self.errors += u64::from(!success);
-        self.first_start = Some(self.first_start.map_or(stamp, |f| f.min(stamp)));
+        self.first_start = self.first_start.min(stamp);
         let end = stamp.saturating_add(i64::try_from(elapsed).unwrap_or(i64::MAX));
-        self.last_end = Some(self.last_end.map_or(end, |l| l.max(end)));
-        self.last_stamp = Some(self.last_stamp.map_or(stamp, |l| l.max(stamp)));
-        if elapsed < DENSE {
-            if self.dense.is_empty() {
-                self.dense = vec![0; DENSE as usize];
-            }
-            self.dense[elapsed as usize] += 1;
-        } else {
-            *self.sparse.entry(elapsed).or_default() += 1;
-        }
-    }
-
-    /// Folds another part of the same file into this one.
-    pub fn merge(&mut self, other: Stats) {
-        self.samples += other.samples;
-        self.errors += other.errors;
-        let pick = |a: Option<i64>, b: Option<i64>, f: fn(i64, i64) -> i64| match (a, b) {
-            (Some(a), Some(b)) => Some(f(a, b)),
-            (a, b) => a.or(b),
-        };
-        self.first_start = pick(self.first_start, other.first_start, i64::min);
-        self.last_end = pick(self.last_end, other.last_end, i64::max);
-        self.last_stamp = pick(self.last_stamp, other.last_stamp, i64::max);
-        if !other.dense.is_empty() {
-            if self.dense.is_empty() {
-                self.dense = other.dense;
-            } else {
-                for (a, b) in self.dense.iter_mut().zip(other.dense) {
-                    *a += b;
-                }
-            }
-        }
-        for (k, v) in other.sparse {
-            *self.sparse.entry(k).or_default() += v;
+        self.last_end = self.last_end.max(end);
+        self.last_stamp = self.last_stamp.max(stamp);
+        // `dense` holds DENSE counts: an index past it is a longer elapsed.
+        match usize::try_from(elapsed)
+            .ok()
+            .and_then(|i| self.dense.get_mut(i))
+        {
+            Some(n) => *n += 1,
+            None => *self.sparse.entry(elapsed).or_default() += 1,
         }
     }
 
@@ -197,25 +199,21 @@ impl Stats {
     }
 
     pub fn reading(&self) -> Reading {
-        let tps = match (self.first_start, self.last_end) {
-            // i128: a negative first stamp and a saturated last end are more than i64 apart.
-            (Some(a), Some(b)) if b > a => {
-                let span = i128::from(b) - i128::from(a);
-                Some(self.samples as f64 / (span as f64 / 1000.0))
-            }
-            _ => None,
-        };
+        let any = self.samples > 0;
+        // i128: a negative first stamp and a saturated last end are more than i64 apart.
+        let span = i128::from(self.last_end) - i128::from(self.first_start);
+        let tps = (any && span > 0).then(|| self.samples as f64 / (span as f64 / 1000.0));
         Reading {
             figures: Figures {
                 samples: Some(self.samples),
-                error_rate: (self.samples > 0).then(|| self.errors as f64 / self.samples as f64),
+                error_rate: any.then(|| self.errors as f64 / self.samples as f64),
                 p99_ms: self.p99().map(|p| p as f64),
                 tps,
                 ..Figures::default()
             },
-            time: self
-                .last_stamp
-                .and_then(DateTime::<Utc>::from_timestamp_millis),
+            time: any
+                .then(|| DateTime::<Utc>::from_timestamp_millis(self.last_stamp))
+                .flatten(),
             note: None,
         }
     }
@@ -223,18 +221,6 @@ impl Stats {
 
 fn strip_bom(h: &[u8]) -> &[u8] {
     h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h)
-}
-
-fn parse_int(b: &[u8]) -> Option<i64> {
-    std::str::from_utf8(b).ok()?.parse().ok()
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n).collect::<String>())
-    }
 }
 
 #[cfg(test)]
@@ -336,19 +322,31 @@ mod tests {
     }
 
     #[test]
-    fn merging_parts_equals_reading_the_whole() {
-        let mut whole = Stats::default();
-        let (mut a, mut b) = (Stats::default(), Stats::default());
-        for i in 0..50i64 {
-            let e = (i * 7919 % 100_000) as u64;
-            whole.add(i, e, i % 3 != 0);
-            if i < 20 {
-                a.add(i, e, i % 3 != 0)
-            } else {
-                b.add(i, e, i % 3 != 0)
-            }
-        }
-        a.merge(b);
-        assert_eq!(a, whole);
+    fn a_header_that_names_a_needed_column_twice_is_ambiguous() {
+        // The first would win and the second, never `true`, would be all failures.
+        let why =
+            read_str("timeStamp,elapsed,success,label,Success\n1000,5,true,GET,x\n").unwrap_err();
+        assert_eq!(
+            why,
+            "not a JTL: the header row names success twice (columns 3 and 5), \
+             so which one to read is ambiguous"
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_jtl_is_described_never_quoted() {
+        let shadow = "root:*:20228:0:99999:7:::\ndaemon:*:20228:0:99999:7:::\n";
+        let why = read_str(shadow).unwrap_err();
+        assert_eq!(
+            why,
+            "not a JTL: the header row needs timeStamp, elapsed and success columns; \
+             it has 1 column, without timeStamp, elapsed, success"
+        );
+        let why = read_str("timeStamp,label,secret-token-123\n").unwrap_err();
+        assert!(!why.contains("secret"), "{why}");
+        assert!(
+            why.ends_with("it has 3 columns, without elapsed, success"),
+            "{why}"
+        );
     }
 }

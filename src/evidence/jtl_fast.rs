@@ -1,137 +1,148 @@
-//! The fast JTL row parser: the same answers as [`super::jmeter::read`], from bytes in a buffer.
+//! Reading a JTL: the header row, then every row, from the blocks of [`super::read`].
 //!
 //! JMeter writes one row per line and quotes a field only when it holds a comma, a quote or a
 //! line break, so nearly every line is split with `memchr` and a short scan for commas, with no
-//! allocation per row. A line that holds a `"` or a lone `\r` goes through [`slow_record`], a
-//! byte-for-byte copy of the `csv` crate's state machine (quotes only at the start of a field,
-//! `""` inside quotes, `\r`, `\n` and `\r\n` all end a record, blank lines skipped), so a quoted
-//! field with commas, quotes or newlines reads exactly as the reference reads it.
+//! allocation per row. A line that holds a `"` or a lone `\r` is read by `csv-core`, the state
+//! machine under the `csv` crate, so a quoted field with commas, quotes or newlines reads
+//! exactly as the `csv` crate reads it (the test oracle in `tests/jtl_props.rs` is that crate).
 //!
-//! [`parse`] reads records from a position where the `csv` reader would be between records, and
-//! stops at the first such position at or past a limit, or before a record the buffer does not
-//! hold in full. It counts line breaks as it goes, so a malformed row is reported at the line the
-//! reference reports, even when the rows before it were read by another thread.
+//! Rows are read straight from each block. The record a block cuts in two is carried into a
+//! small buffer and completed from the next block; a record longer than [`MAX_RECORD`] fails
+//! the evidence, so memory stays flat whatever the file holds.
 
-use super::jmeter::{Columns, RowProblem, Stats, DENSE};
+use super::jmeter::{Columns, RowProblem, Stats};
+use super::Reading;
 use memchr::{memchr, memchr2};
+use std::io::BufRead;
 
-/// Running totals, like [`Stats`], cheap to empty and to fold into another: it remembers the
-/// range of its per-millisecond array that it touched, so a part of a file costs what it holds.
-#[derive(Debug, Clone)]
-pub struct Acc {
-    samples: u64,
-    errors: u64,
-    first_start: i64,
-    last_end: i64,
-    last_stamp: i64,
-    dense: Vec<u64>,
-    lo: usize,
-    hi: usize,
-    sparse: std::collections::BTreeMap<u64, u64>,
-}
+pub use super::read::MAX_RECORD;
 
-impl Default for Acc {
-    fn default() -> Self {
-        Acc {
-            samples: 0,
-            errors: 0,
-            first_start: i64::MAX,
-            last_end: i64::MIN,
-            last_stamp: i64::MIN,
-            dense: vec![0; DENSE as usize],
-            lo: usize::MAX,
-            hi: 0,
-            sparse: Default::default(),
+/// Reads a JTL to its end: its figures, or why its bytes are not a JTL.
+pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
+    // The header row, read by the `csv` crate itself so it is taken exactly as the oracle
+    // takes it; it may span blocks.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut eof;
+    let (cols, end, line) = loop {
+        let block = fill(input)?;
+        eof = block.is_empty();
+        // As much again as is carried: the header is read a bounded number of times, and the
+        // rows after it are copied no further than the first 64 KiB.
+        let take = block
+            .len()
+            .min(carry.len().max(64 << 10))
+            .min(MAX_RECORD + 1 - carry.len());
+        carry.extend_from_slice(&block[..take]);
+        input.consume(take);
+        match header(&carry, eof) {
+            Some(Ok((_, end, _))) if end > MAX_RECORD => {}
+            Some(found) => break found?,
+            None => {}
         }
-    }
-}
-
-impl Acc {
-    #[inline]
-    pub fn add(&mut self, stamp: i64, elapsed: u64, success: bool) {
-        self.samples += 1;
-        self.errors += u64::from(!success);
-        self.first_start = self.first_start.min(stamp);
-        let end = stamp.saturating_add(i64::try_from(elapsed).unwrap_or(i64::MAX));
-        self.last_end = self.last_end.max(end);
-        self.last_stamp = self.last_stamp.max(stamp);
-        if elapsed < DENSE {
-            let i = elapsed as usize;
-            self.dense[i] += 1;
-            self.lo = self.lo.min(i);
-            self.hi = self.hi.max(i + 1);
-        } else {
-            *self.sparse.entry(elapsed).or_default() += 1;
+        if carry.len() > MAX_RECORD {
+            return Err(format!(
+                "not a JTL: the header row is {}",
+                RowProblem::TooLong.what()
+            ));
         }
-    }
-
-    /// Moves everything into `into` and leaves `self` empty.
-    pub fn drain_into(&mut self, into: &mut Acc) {
-        if self.samples == 0 {
-            return;
-        }
-        into.samples += self.samples;
-        into.errors += self.errors;
-        into.first_start = into.first_start.min(self.first_start);
-        into.last_end = into.last_end.max(self.last_end);
-        into.last_stamp = into.last_stamp.max(self.last_stamp);
-        if self.lo < self.hi {
-            for (a, b) in into.dense[self.lo..self.hi]
-                .iter_mut()
-                .zip(&mut self.dense[self.lo..self.hi])
-            {
-                *a += std::mem::take(b);
+    };
+    carry.drain(..end);
+    let mut rows = Rows {
+        line,
+        newlines: line - 1,
+    };
+    let mut stats = Stats::default();
+    let mut scratch = Scratch::default();
+    loop {
+        // Complete the carried record with bytes from the next block: at least as many again
+        // as are carried, so a record that keeps going is re-read a bounded number of times.
+        while !carry.is_empty() {
+            let block = if eof { &[][..] } else { fill(input)? };
+            eof = block.is_empty();
+            let old = carry.len();
+            if old > MAX_RECORD {
+                return Err(RowProblem::TooLong.message(rows.line));
             }
-            into.lo = into.lo.min(self.lo);
-            into.hi = into.hi.max(self.hi);
-        }
-        for (k, v) in std::mem::take(&mut self.sparse) {
-            *into.sparse.entry(k).or_default() += v;
-        }
-        self.clear();
-    }
-
-    /// Forgets everything (a part of the file that turned out to be read from a wrong start).
-    pub fn clear(&mut self) {
-        if self.lo < self.hi {
-            self.dense[self.lo..self.hi].fill(0);
-        }
-        let dense = std::mem::take(&mut self.dense);
-        *self = Acc {
-            dense,
-            ..Acc::default_without_array()
-        };
-    }
-
-    fn default_without_array() -> Acc {
-        Acc {
-            samples: 0,
-            errors: 0,
-            first_start: i64::MAX,
-            last_end: i64::MIN,
-            last_stamp: i64::MIN,
-            dense: Vec::new(),
-            lo: usize::MAX,
-            hi: 0,
-            sparse: Default::default(),
-        }
-    }
-
-    pub fn into_stats(self) -> Stats {
-        let any = self.samples > 0;
-        Stats {
-            samples: self.samples,
-            errors: self.errors,
-            first_start: any.then_some(self.first_start),
-            last_end: any.then_some(self.last_end),
-            last_stamp: any.then_some(self.last_stamp),
-            dense: if self.lo < self.hi {
-                self.dense
+            let take = block.len().min(old.max(64 << 10)).min(MAX_RECORD + 1 - old);
+            carry.extend_from_slice(&block[..take]);
+            let last = eof || take == 0;
+            let out = parse(&carry, 0, carry.len(), last, cols, &mut stats, &mut scratch);
+            rows.apply(&out)?;
+            if out.stop >= old {
+                input.consume(out.stop - old);
+                carry.clear();
             } else {
-                Vec::new()
-            },
-            sparse: self.sparse,
+                input.consume(take);
+                carry.drain(..out.stop);
+            }
         }
+        if eof {
+            break;
+        }
+        let block = fill(input)?;
+        if block.is_empty() {
+            break;
+        }
+        let out = parse(block, 0, block.len(), false, cols, &mut stats, &mut scratch);
+        rows.apply(&out)?;
+        carry.extend_from_slice(&block[out.stop..]);
+        let n = block.len();
+        input.consume(n);
+    }
+    Ok(stats.reading())
+}
+
+/// The next bytes; a read error ends the reading (the reader has kept the error to report).
+fn fill(input: &mut dyn BufRead) -> Result<&[u8], String> {
+    input
+        .fill_buf()
+        .map_err(|e| format!("cannot read the JTL: {e}"))
+}
+
+/// The columns, where the rows start, and the line the reference gives the first row.
+type Header = (Columns, usize, u64);
+
+/// The header row: `None` while it may go on past what is buffered.
+fn header(data: &[u8], eof: bool) -> Option<Result<Header, String>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(data);
+    let headers = match rdr.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Some(Err(format!("not a JTL: cannot read the header row: {e}"))),
+    };
+    let pos = rdr.position();
+    let end = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
+    if !eof && end >= data.len() {
+        return None;
+    }
+    Some(super::jmeter::columns(&headers).map(|cols| (cols, end, pos.line())))
+}
+
+/// Where the row reading stands between parts of the file.
+struct Rows {
+    /// The line the reference reader would give the next record.
+    line: u64,
+    /// Line feeds before the start of the part being read.
+    newlines: u64,
+}
+
+impl Rows {
+    /// Takes one part's outcome, in file order; a malformed row gives the final answer.
+    fn apply(&mut self, out: &Outcome) -> Result<(), String> {
+        if let Some((at, problem)) = out.problem {
+            let line = match at {
+                Line::Carried => self.line,
+                Line::After(k) => 1 + self.newlines + k,
+            };
+            return Err(problem.message(line));
+        }
+        if let Some(k) = out.last_end {
+            self.line = 1 + self.newlines + k;
+        }
+        self.newlines += out.newlines;
+        Ok(())
     }
 }
 
@@ -159,10 +170,79 @@ pub struct Outcome {
     pub problem: Option<(Line, RowProblem)>,
 }
 
-/// Scratch space for the fields of quoted rows, reused from row to row.
-#[derive(Debug, Default)]
+/// The `csv-core` reader for quoted rows and room for one row's fields, reused from row to
+/// row.
+#[derive(Debug)]
 pub struct Scratch {
-    fields: [Vec<u8>; 3],
+    rdr: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            // `Reader::default()` is not a configured reader; `new()` is.
+            rdr: csv_core::Reader::new(),
+            out: vec![0; 4096],
+            ends: vec![0; 16],
+        }
+    }
+}
+
+/// More fields than this in one quoted row fail the evidence, like a record too long.
+const MAX_FIELDS: usize = 1 << 16;
+
+/// One quoted row as `csv-core` read it.
+struct Quoted {
+    /// Bytes it took, its terminator included.
+    len: usize,
+    fields: usize,
+    /// Line feeds in `..len`.
+    newlines: u64,
+}
+
+enum Got {
+    Record(Quoted),
+    /// The row does not end inside the buffer and the file goes on.
+    More,
+    TooLong(RowProblem),
+}
+
+/// Reads one row from the start of `buf` (which is not a line end) with `csv-core`'s default
+/// settings, its fields into `scratch`.
+fn quoted_record(buf: &[u8], eof: bool, s: &mut Scratch) -> Got {
+    use csv_core::ReadRecordResult as R;
+    s.rdr.reset();
+    // A reset reader strips a UTF-8 BOM from the start of what it reads first, as at the start
+    // of a file; this row is not: one empty line first (skipped) makes it read on as after one.
+    let _ = s.rdr.read_record(b"\n", &mut s.out, &mut s.ends);
+    let (mut nin, mut nout, mut nend) = (0, 0, 0);
+    loop {
+        let (res, i, o, e) =
+            s.rdr
+                .read_record(&buf[nin..], &mut s.out[nout..], &mut s.ends[nend..]);
+        nin += i;
+        nout += o;
+        nend += e;
+        match res {
+            // With the whole rest of the file given, the next call's empty input is its end.
+            R::InputEmpty if eof => {}
+            R::InputEmpty => return Got::More,
+            R::OutputFull if s.out.len() >= MAX_RECORD => return Got::TooLong(RowProblem::TooLong),
+            R::OutputFull => s.out.resize(2 * s.out.len(), 0),
+            R::OutputEndsFull if s.ends.len() >= MAX_FIELDS => {
+                return Got::TooLong(RowProblem::TooManyFields)
+            }
+            R::OutputEndsFull => s.ends.resize(2 * s.ends.len(), 0),
+            R::Record | R::End => break,
+        }
+    }
+    Got::Record(Quoted {
+        len: nin,
+        fields: nend,
+        newlines: memchr::memchr_iter(b'\n', &buf[..nin]).count() as u64,
+    })
 }
 
 /// Reads records of `buf` from `start`, a position between records, into `acc`.
@@ -175,7 +255,7 @@ pub fn parse(
     limit: usize,
     eof: bool,
     cols: Columns,
-    acc: &mut Acc,
+    acc: &mut Stats,
     scratch: &mut Scratch,
 ) -> Outcome {
     let mut p = start;
@@ -208,6 +288,14 @@ pub fn parse(
         } else {
             None
         };
+        if simple.is_some_and(|n| n > MAX_RECORD) {
+            return Outcome {
+                stop: p,
+                newlines,
+                last_end,
+                problem: Some((line(last_end), RowProblem::TooLong)),
+            };
+        }
         if let Some(content_len) = simple {
             // The record ends at its terminator, which must be in the buffer (or the file ends).
             let Some(n) = nl else {
@@ -248,34 +336,50 @@ pub fn parse(
             }
             continue;
         }
-        match slow_record(rest, eof, cols, scratch) {
-            None => break,
-            Some(rec) => {
-                let row = if rec.fields < cols.need {
-                    Row::Short {
-                        fields: rec.fields,
-                        blank: rec.fields == 1 && rec.blank,
-                    }
-                } else {
-                    Row::Fields(
-                        scratch.fields[0].trim_ascii(),
-                        scratch.fields[1].trim_ascii(),
-                        scratch.fields[2].trim_ascii(),
-                    )
-                };
-                if let Err(problem) = take(row, acc) {
-                    return Outcome {
-                        stop: p,
-                        newlines,
-                        last_end,
-                        problem: Some((line(last_end), problem)),
-                    };
+        let rec = match quoted_record(rest, eof, scratch) {
+            Got::More => break,
+            Got::Record(rec) if rec.len <= MAX_RECORD => Ok(rec),
+            Got::Record(_) => Err(RowProblem::TooLong),
+            Got::TooLong(problem) => Err(problem),
+        };
+        let rec = match rec {
+            Ok(rec) => rec,
+            Err(problem) => {
+                return Outcome {
+                    stop: p,
+                    newlines,
+                    last_end,
+                    problem: Some((line(last_end), problem)),
                 }
-                newlines += rec.newlines;
-                last_end = Some(newlines);
-                p += rec.len;
             }
+        };
+        let field = |k: usize| {
+            let from = if k == 0 { 0 } else { scratch.ends[k - 1] };
+            &scratch.out[from..scratch.ends[k]]
+        };
+        let row = if rec.fields < cols.need {
+            Row::Short {
+                fields: rec.fields,
+                blank: rec.fields == 1 && field(0).trim_ascii().is_empty(),
+            }
+        } else {
+            Row::Fields(
+                field(cols.ts).trim_ascii(),
+                field(cols.el).trim_ascii(),
+                field(cols.ok),
+            )
+        };
+        if let Err(problem) = take(row, acc) {
+            return Outcome {
+                stop: p,
+                newlines,
+                last_end,
+                problem: Some((line(last_end), problem)),
+            };
         }
+        newlines += rec.newlines;
+        last_end = Some(newlines);
+        p += rec.len;
     }
     Outcome {
         stop: p,
@@ -285,14 +389,15 @@ pub fn parse(
     }
 }
 
-/// One row's three fields (trimmed), or why it has not got them.
+/// One row's three fields (the numbers trimmed, `success` as it is), or why it has not got
+/// them.
 enum Row<'a> {
     Fields(&'a [u8], &'a [u8], &'a [u8]),
     Short { fields: usize, blank: bool },
 }
 
 #[inline]
-fn take(row: Row, acc: &mut Acc) -> Result<(), RowProblem> {
+fn take(row: Row, acc: &mut Stats) -> Result<(), RowProblem> {
     match row {
         Row::Short { blank: true, .. } => Ok(()),
         Row::Short { fields, .. } => Err(RowProblem::Short(fields)),
@@ -351,11 +456,7 @@ fn fields_plain(line: &[u8], cols: Columns) -> Row<'_> {
         end_field(&mut field, &mut from, line.len())
     };
     if done {
-        Row::Fields(
-            got[0].trim_ascii(),
-            got[1].trim_ascii(),
-            got[2].trim_ascii(),
-        )
+        Row::Fields(got[0].trim_ascii(), got[1].trim_ascii(), got[2])
     } else {
         Row::Short {
             fields: field,
@@ -413,129 +514,6 @@ pub fn parse_i64(b: &[u8]) -> Option<i64> {
     Some(v)
 }
 
-/// One record read by [`slow_record`].
-struct SlowRecord {
-    /// Bytes it took, its terminator included.
-    len: usize,
-    fields: usize,
-    /// Its first field holds only ASCII whitespace.
-    blank: bool,
-    /// Line feeds in `..len`.
-    newlines: u64,
-}
-
-/// Reads one record from the start of `buf` (which is not a line end) exactly as `csv-core`
-/// does with its default settings, keeping the three columns' contents in `scratch`.
-/// `None`: the record does not end inside `buf` and the file goes on.
-fn slow_record(buf: &[u8], eof: bool, cols: Columns, scratch: &mut Scratch) -> Option<SlowRecord> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum S {
-        StartField,
-        InField,
-        InQuoted,
-        QuoteInQuoted,
-    }
-    for f in &mut scratch.fields {
-        f.clear();
-    }
-    let slot = |field: usize| {
-        if field == cols.ts {
-            Some(0)
-        } else if field == cols.el {
-            Some(1)
-        } else if field == cols.ok {
-            Some(2)
-        } else {
-            None
-        }
-    };
-    let mut state = S::StartField;
-    let mut field = 0usize;
-    let mut cur = slot(0);
-    let mut newlines = 0u64;
-    let mut blank = true;
-    for (i, &b) in buf.iter().enumerate() {
-        newlines += u64::from(b == b'\n');
-        let term = b == b'\n' || b == b'\r';
-        let mut push = false;
-        match state {
-            S::StartField => {
-                if b == b'"' {
-                    state = S::InQuoted;
-                } else if b == b',' {
-                    field += 1;
-                    cur = slot(field);
-                } else if term {
-                    return Some(SlowRecord {
-                        len: i + 1,
-                        fields: field + 1,
-                        blank,
-                        newlines,
-                    });
-                } else {
-                    push = true;
-                    state = S::InField;
-                }
-            }
-            S::InField => {
-                if b == b',' {
-                    field += 1;
-                    cur = slot(field);
-                    state = S::StartField;
-                } else if term {
-                    return Some(SlowRecord {
-                        len: i + 1,
-                        fields: field + 1,
-                        blank,
-                        newlines,
-                    });
-                } else {
-                    push = true;
-                }
-            }
-            S::InQuoted => {
-                if b == b'"' {
-                    state = S::QuoteInQuoted;
-                } else {
-                    push = true;
-                }
-            }
-            S::QuoteInQuoted => {
-                if b == b'"' {
-                    push = true;
-                    state = S::InQuoted;
-                } else if b == b',' {
-                    field += 1;
-                    cur = slot(field);
-                    state = S::StartField;
-                } else if term {
-                    return Some(SlowRecord {
-                        len: i + 1,
-                        fields: field + 1,
-                        blank,
-                        newlines,
-                    });
-                } else {
-                    push = true;
-                    state = S::InField;
-                }
-            }
-        }
-        if push {
-            blank &= field > 0 || b.is_ascii_whitespace();
-            if let Some(k) = cur {
-                scratch.fields[k].push(b);
-            }
-        }
-    }
-    eof.then_some(SlowRecord {
-        len: buf.len(),
-        fields: field + 1,
-        blank,
-        newlines,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -548,7 +526,7 @@ mod tests {
     };
 
     fn run(buf: &[u8], eof: bool) -> (Outcome, Stats) {
-        let mut acc = Acc::default();
+        let mut acc = Stats::default();
         let out = parse(
             buf,
             0,
@@ -558,7 +536,7 @@ mod tests {
             &mut acc,
             &mut Scratch::default(),
         );
-        (out, acc.into_stats())
+        (out, acc)
     }
 
     #[test]

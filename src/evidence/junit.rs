@@ -62,11 +62,18 @@ impl Scan {
                 return Err("malformed XML: more than one root element".into());
             }
             if name != b"testsuites" && name != b"testsuite" {
-                return Err(format!(
-                    "not JUnit XML: the root element is <{}>, not <testsuites> or <testsuite>",
-                    shorten(&String::from_utf8_lossy(name), 40)
-                ));
+                return Err(
+                    "not JUnit XML: the root element is not <testsuites> or <testsuite>".into(),
+                );
             }
+        }
+        // Every attribute must be well-formed (quoted, not repeated), whether read or not.
+        if e.attributes().any(|a| a.is_err()) {
+            return Err(
+                "malformed XML: an attribute that is not well-formed (unquoted, repeated or \
+                 without a value)"
+                    .into(),
+            );
         }
         match (name, self.case.as_mut()) {
             (b"testcase", None) => {
@@ -89,10 +96,7 @@ impl Scan {
                     c.error = true;
                 }
                 if self.first.is_none() {
-                    let message = attr(e, b"message")
-                        .unwrap_or_else(|| String::from_utf8_lossy(name).into_owned());
-                    let line = message.lines().next().unwrap_or_default().to_string();
-                    self.first = Some(format!("{}: {}", c.name, shorten(&line, 100)));
+                    self.first = Some(c.name.clone());
                 }
             }
             (b"skipped", Some(c)) => c.skipped = true,
@@ -130,10 +134,24 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
     let mut scan = Scan::default();
     let mut depth = 0usize;
     loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))?;
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
+            format!(
+                "malformed XML at byte {}: {}",
+                reader.error_position(),
+                describe(&e)
+            )
+        })?;
         match event {
+            // An entity declared in the file could stand for a `<failure/>` that is never seen.
+            Event::DocType(d) if memchr::memmem::find(&d, b"<!ENTITY").is_some() => {
+                return Err("not JUnit XML: a DTD that declares entities".into());
+            }
+            Event::Text(t) if depth == 0 && !t.iter().all(u8::is_ascii_whitespace) => {
+                return Err("malformed XML: text outside the root element".into());
+            }
+            Event::CData(_) | Event::GeneralRef(_) if depth == 0 => {
+                return Err("malformed XML: text outside the root element".into());
+            }
             Event::Start(e) => {
                 scan.open(&e, depth)?;
                 depth += 1;
@@ -181,6 +199,27 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
         time: None,
         note: scan.first.map(|f| format!("first: {f}")),
     })
+}
+
+/// What is wrong, in quick-xml's words where they quote nothing from the file.
+fn describe(e: &quick_xml::Error) -> String {
+    use quick_xml::errors::IllFormedError as Ill;
+    match e {
+        quick_xml::Error::Io(e) => format!("cannot read: {e}"),
+        quick_xml::Error::Syntax(e) => e.to_string(),
+        quick_xml::Error::IllFormed(Ill::MissingEndTag(_)) => "an element is not closed".into(),
+        quick_xml::Error::IllFormed(Ill::UnmatchedEndTag(_)) => {
+            "an end tag closes no element".into()
+        }
+        quick_xml::Error::IllFormed(Ill::MismatchedEndTag { .. }) => {
+            "an end tag does not match the element it closes".into()
+        }
+        quick_xml::Error::IllFormed(_) => "the document is not well-formed".into(),
+        quick_xml::Error::InvalidAttr(_) => "an attribute that is not well-formed".into(),
+        quick_xml::Error::Encoding(_) => "text that is not in the document's encoding".into(),
+        quick_xml::Error::Escape(_) => "a character or entity reference that is not valid".into(),
+        quick_xml::Error::Namespace(_) => "a namespace that is not declared".into(),
+    }
 }
 
 /// An attribute's unescaped value, if present and readable.
@@ -340,7 +379,7 @@ mod tests {
         let why = read_fixture("crafted-not-junit.xml").unwrap_err();
         assert_eq!(
             why,
-            "not JUnit XML: the root element is <project>, not <testsuites> or <testsuite>"
+            "not JUnit XML: the root element is not <testsuites> or <testsuite>"
         );
     }
 
@@ -453,5 +492,60 @@ mod tests {
         let note = r.note.expect("a failing report names its first failure");
         assert!(note.starts_with("first: "), "{note}");
         assert!(read_fixture("pass.xml").unwrap().note.is_none());
+    }
+
+    fn read_str(s: &str) -> Result<Reading, String> {
+        read(&mut s.as_bytes())
+    }
+
+    #[test]
+    fn a_dtd_that_declares_entities_is_refused() {
+        let xml = r#"<?xml version="1.0"?>
+<!DOCTYPE testsuite [<!ENTITY hidden "<failure/>">]>
+<testsuite><testcase name="a">&hidden;</testcase></testsuite>"#;
+        assert_eq!(
+            read_str(xml).unwrap_err(),
+            "not JUnit XML: a DTD that declares entities"
+        );
+    }
+
+    #[test]
+    fn xml_that_is_not_well_formed_is_refused() {
+        let attr = "malformed XML: an attribute that is not well-formed (unquoted, repeated or \
+                    without a value)";
+        for (xml, why) in [
+            (r#"<testsuite><testcase name=a/></testsuite>"#, attr),
+            (
+                r#"<testsuite><testcase name="a" name="b"/></testsuite>"#,
+                attr,
+            ),
+            (
+                r#"<testsuite a="1" a="2"><testcase name="a"/></testsuite>"#,
+                attr,
+            ),
+            (
+                r#"<testsuite><testcase name="a"/></testsuite>trailing junk"#,
+                "malformed XML: text outside the root element",
+            ),
+            (
+                r#"junk<testsuite><testcase name="a"/></testsuite>"#,
+                "malformed XML: text outside the root element",
+            ),
+        ] {
+            assert_eq!(read_str(xml).unwrap_err(), why, "{xml}");
+        }
+    }
+
+    #[test]
+    fn reasons_name_the_failed_test_but_never_quote_its_message_or_stray_names() {
+        let xml = r#"<testsuite><testcase classname="api" name="t1"><failure message="token=s3cret"/></testcase></testsuite>"#;
+        assert_eq!(
+            read_str(xml).unwrap().note.as_deref(),
+            Some("first: api.t1")
+        );
+        let why = read_str("<s3cret-root/>").unwrap_err();
+        assert!(!why.contains("s3cret"), "{why}");
+        let why = read_str("<testsuite><s3cret></testsuite>").unwrap_err();
+        assert!(!why.contains("s3cret"), "{why}");
     }
 }

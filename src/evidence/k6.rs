@@ -48,6 +48,8 @@ struct Metric {
     count: Option<f64>,
     rate: Option<f64>,
     value: Option<f64>,
+    passes: Option<f64>,
+    fails: Option<f64>,
     #[serde(rename = "p(99)")]
     p99: Option<f64>,
 }
@@ -56,6 +58,8 @@ struct Metric {
 struct Values {
     count: Option<f64>,
     rate: Option<f64>,
+    passes: Option<f64>,
+    fails: Option<f64>,
     #[serde(rename = "p(99)")]
     p99: Option<f64>,
 }
@@ -91,16 +95,35 @@ impl Metric {
             None => self.p99,
         }
     }
+
+    /// A rate metric's true and false sample counts, when the file has both.
+    fn passes_fails(&self) -> Option<(f64, f64)> {
+        match &self.values {
+            Some(v) => v.passes.zip(v.fails),
+            None => self.passes.zip(self.fails),
+        }
+    }
+}
+
+/// Whether `x` is a whole number of things.
+fn whole(x: f64) -> bool {
+    x >= 0.0 && x.fract() == 0.0 && x <= u64::MAX as f64
 }
 
 pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
     let summary: Summary = serde_json::from_reader(input).map_err(|e| {
-        if e.is_io() {
-            format!("cannot read the k6 summary: {e}")
-        } else if e.is_eof() {
-            format!("the k6 summary ends early (truncated JSON): {e}")
-        } else {
-            format!("not a k6 summary (the JSON of --summary-export or handleSummary): {e}")
+        // serde_json's messages may quote the file's text: say only what and where.
+        let at = format!("line {} column {}", e.line(), e.column());
+        match e.classify() {
+            serde_json::error::Category::Io => format!("cannot read the k6 summary: {e}"),
+            serde_json::error::Category::Eof => {
+                format!("the k6 summary ends early (truncated JSON) at {at}")
+            }
+            serde_json::error::Category::Syntax => format!("not a k6 summary: not JSON at {at}"),
+            serde_json::error::Category::Data => format!(
+                "not a k6 summary (the JSON of --summary-export or handleSummary): a value of \
+                 the wrong type at {at}"
+            ),
         }
     })?;
     let Some(metrics) = summary.metrics else {
@@ -108,29 +131,54 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
                     (expected the output of --summary-export or handleSummary)"
             .into());
     };
+    let bad = |what: &str| Err(format!("not a k6 summary: {what}"));
     let reqs = metrics.http_reqs.as_ref();
     let samples = match reqs.and_then(Metric::count) {
         None => None,
-        Some(c) if c >= 0.0 && c.fract() == 0.0 && c <= u64::MAX as f64 => Some(c as u64),
-        Some(c) => {
-            return Err(format!(
-                "not a k6 summary: http_reqs count is {c}, not a number of requests"
-            ))
-        }
+        Some(c) if whole(c) => Some(c as u64),
+        Some(_) => return bad("http_reqs count is not a whole number of requests"),
     };
-    let error_rate = metrics.http_req_failed.as_ref().and_then(Metric::fraction);
+    let tps = reqs.and_then(Metric::rate);
+    if let Some(r) = tps {
+        if !(r.is_finite() && r >= 0.0) {
+            return bad("http_reqs rate is not a number of requests per second");
+        }
+        if samples.is_some_and(|n| (n == 0) != (r == 0.0)) {
+            return bad("http_reqs count and rate contradict each other");
+        }
+    }
+    let failed = metrics.http_req_failed.as_ref();
+    let error_rate = failed.and_then(Metric::fraction);
     if let Some(r) = error_rate {
         if !(0.0..=1.0).contains(&r) {
-            return Err(format!(
-                "not a k6 summary: http_req_failed rate is {r}, not a fraction"
-            ));
+            return bad("http_req_failed rate is not a fraction");
         }
+    }
+    if let Some((passes, fails)) = failed.and_then(Metric::passes_fails) {
+        if !whole(passes) || !whole(fails) {
+            return bad("http_req_failed passes and fails are not whole numbers");
+        }
+        let total = passes + fails;
+        // `passes` counts the failed requests: the rate is passes ÷ (passes + fails).
+        if let Some(r) = error_rate {
+            let expected = if total > 0.0 { passes / total } else { 0.0 };
+            if (r - expected).abs() > 1e-9 {
+                return bad("http_req_failed rate contradicts its passes and fails");
+            }
+        }
+        if samples.is_some_and(|n| n as f64 != total) {
+            return bad("http_req_failed counts a different number of requests than http_reqs");
+        }
+    }
+    let p99_ms = metrics.http_req_duration.as_ref().and_then(Metric::p99);
+    if p99_ms.is_some_and(|p| !(p.is_finite() && p >= 0.0)) {
+        return bad("http_req_duration p(99) is not a duration (negative or not finite)");
     }
     let figures = Figures {
         samples,
         error_rate,
-        p99_ms: metrics.http_req_duration.as_ref().and_then(Metric::p99),
-        tps: reqs.and_then(Metric::rate),
+        p99_ms,
+        tps,
         ..Figures::default()
     };
     Ok(Reading {
@@ -359,7 +407,7 @@ mod tests {
         let json = br#"{"metrics":{"http_reqs":{"count":1.5,"rate":1}}}"#;
         assert!(read(&mut &json[..])
             .unwrap_err()
-            .contains("http_reqs count is 1.5, not a number of requests"));
+            .contains("http_reqs count is not a whole number of requests"));
         let json = br#"{"metrics":{"http_reqs":{"count":10},"http_req_failed":{"value":-0.5}}}"#;
         assert!(read(&mut &json[..]).unwrap_err().contains("not a fraction"));
     }
@@ -370,5 +418,42 @@ mod tests {
             "http_req_duration":{"values":{"p(99)":null}}}}"#;
         let f = read(&mut &json[..]).unwrap().figures;
         assert_eq!((f.samples, f.tps, f.p99_ms), (Some(10), None, None));
+    }
+
+    #[test]
+    fn a_negative_p99_or_counts_that_contradict_the_rate_are_not_read() {
+        let cases = [
+            (
+                r#"{"metrics":{"http_reqs":{"count":10,"rate":5},"http_req_duration":{"p(99)":-1}}}"#,
+                "not a k6 summary: http_req_duration p(99) is not a duration (negative or not finite)",
+            ),
+            (
+                r#"{"metrics":{"http_reqs":{"count":0,"rate":50}}}"#,
+                "not a k6 summary: http_reqs count and rate contradict each other",
+            ),
+            (
+                r#"{"metrics":{"http_reqs":{"count":10,"rate":-5}}}"#,
+                "not a k6 summary: http_reqs rate is not a number of requests per second",
+            ),
+            (
+                r#"{"metrics":{"http_reqs":{"count":10,"rate":5},"http_req_failed":{"passes":9,"fails":1,"value":0}}}"#,
+                "not a k6 summary: http_req_failed rate contradicts its passes and fails",
+            ),
+            (
+                r#"{"metrics":{"http_reqs":{"values":{"count":10,"rate":5}},"http_req_failed":{"values":{"passes":0,"fails":3,"rate":0}}}}"#,
+                "not a k6 summary: http_req_failed counts a different number of requests than http_reqs",
+            ),
+        ];
+        for (json, why) in cases {
+            assert_eq!(read(&mut json.as_bytes()).unwrap_err(), why, "{json}");
+        }
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_described_never_quoted() {
+        let json = r#"{"metrics":{"http_reqs":{"count":"ghp_s3cretT0ken","rate":5}}}"#;
+        let why = read(&mut json.as_bytes()).unwrap_err();
+        assert!(!why.contains("s3cret"), "{why}");
+        assert!(why.contains("a value of the wrong type at line 1"), "{why}");
     }
 }

@@ -19,6 +19,7 @@
 //! The file is read one record at a time, so its size does not matter.
 
 use super::load;
+use super::read::MAX_RECORD;
 use super::{Figures, Reading, Thresholds};
 use std::io::BufRead;
 
@@ -35,46 +36,54 @@ const COLUMNS: [&str; 6] = [
 ];
 
 pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(input);
-    let headers = rdr
-        .byte_headers()
-        .map_err(|e| format!("not a locust stats CSV: cannot read the header row: {e}"))?
-        .clone();
-    if headers.iter().all(|h| h.trim_ascii().is_empty()) {
+    let mut records = Records::new(input);
+    let Some(headers) = records.next()? else {
+        return Err("not a locust stats CSV: the file is empty (no header row)".into());
+    };
+    if headers.fields().all(|h| h.trim_ascii().is_empty()) {
         return Err("not a locust stats CSV: the file is empty (no header row)".into());
     }
+    let width = headers.len();
     let mut at = [0usize; COLUMNS.len()];
     for (slot, name) in at.iter_mut().zip(COLUMNS) {
-        *slot = headers
-            .iter()
-            .position(|h| strip_bom(h).trim_ascii() == name.as_bytes())
-            .ok_or_else(|| {
-                format!(
-                    "not a locust stats CSV (the *_stats.csv of locust --csv): no \"{name}\" column"
-                )
-            })?;
+        let mut found = headers
+            .fields()
+            .enumerate()
+            .filter(|(_, h)| strip_bom(h).trim_ascii() == name.as_bytes())
+            .map(|(i, _)| i);
+        *slot = found.next().ok_or_else(|| {
+            format!(
+                "not a locust stats CSV (the *_stats.csv of locust --csv): no \"{name}\" column"
+            )
+        })?;
+        if let Some(again) = found.next() {
+            return Err(format!(
+                "not a locust stats CSV: the header row names \"{name}\" twice (columns {} and \
+                 {}), so which one to read is ambiguous",
+                *slot + 1,
+                again + 1
+            ));
+        }
     }
     let [ty, name, requests, failures, p99, rps] = at;
 
-    let mut record = csv::ByteRecord::new();
     let mut total: Option<Figures> = None;
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(format!("malformed locust stats CSV: {e}")),
+    while let Some(record) = records.next()? {
+        if record.len() != width {
+            return Err(format!(
+                "malformed locust stats CSV: line {} has {} fields, the header has {width}",
+                record.line,
+                record.len()
+            ));
         }
-        let field = |i: usize| record.get(i).unwrap_or_default().trim_ascii();
+        let field = |i: usize| record.get(i).trim_ascii();
         if field(name) != b"Aggregated" || !field(ty).is_empty() {
             continue;
         }
         if total.is_some() {
             return Err("malformed locust stats CSV: more than one Aggregated row".into());
         }
-        let line = record.position().map_or(0, |p| p.line());
-        total = Some(aggregated(&record, [requests, failures, p99, rps], line)?);
+        total = Some(aggregated(&record, [requests, failures, p99, rps])?);
     }
     let figures = total.ok_or_else(|| {
         "not a locust stats CSV: no Aggregated row (is this the *_stats.csv of locust --csv?)"
@@ -87,24 +96,117 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
     })
 }
 
+/// CSV records read one at a time with `csv-core`, each at most [`MAX_RECORD`] bytes long, so
+/// memory stays flat whatever the file holds.
+struct Records<'a> {
+    input: &'a mut dyn BufRead,
+    rdr: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    done: bool,
+}
+
+/// One record: its fields and the line it starts on.
+struct Record<'r> {
+    out: &'r [u8],
+    ends: &'r [usize],
+    line: u64,
+}
+
+impl Record<'_> {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &[u8] {
+        let from = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.out[from..self.ends[i]]
+    }
+
+    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+impl<'a> Records<'a> {
+    fn new(input: &'a mut dyn BufRead) -> Self {
+        Records {
+            input,
+            rdr: csv_core::Reader::new(),
+            out: vec![0; 4096],
+            ends: vec![0; 32],
+            done: false,
+        }
+    }
+
+    fn next(&mut self) -> Result<Option<Record<'_>>, String> {
+        use csv_core::ReadRecordResult as R;
+        if self.done {
+            return Ok(None);
+        }
+        let (mut nout, mut nend) = (0, 0);
+        // Where the reader stands: the record's first line, unless blank lines come first.
+        let line = self.rdr.line();
+        loop {
+            let buf = self
+                .input
+                .fill_buf()
+                .map_err(|e| format!("cannot read the locust stats CSV: {e}"))?;
+            let (res, nin, o, e) =
+                self.rdr
+                    .read_record(buf, &mut self.out[nout..], &mut self.ends[nend..]);
+            self.input.consume(nin);
+            nout += o;
+            nend += e;
+            match res {
+                R::InputEmpty => {}
+                R::OutputFull if self.out.len() >= MAX_RECORD => {
+                    return Err(format!(
+                        "malformed locust stats CSV: a record longer than {} MiB",
+                        MAX_RECORD >> 20
+                    ))
+                }
+                R::OutputFull => self.out.resize(2 * self.out.len(), 0),
+                R::OutputEndsFull if self.ends.len() >= MAX_FIELDS => {
+                    return Err("malformed locust stats CSV: a record with too many fields".into())
+                }
+                R::OutputEndsFull => self.ends.resize(2 * self.ends.len(), 0),
+                R::Record => {
+                    return Ok(Some(Record {
+                        out: &self.out[..nout],
+                        ends: &self.ends[..nend],
+                        line,
+                    }))
+                }
+                R::End => {
+                    self.done = true;
+                    return Ok(None);
+                }
+            }
+        }
+    }
+}
+
+/// More fields than this in one record fail the file.
+const MAX_FIELDS: usize = 1 << 16;
+
 pub fn judge(f: &Figures, t: &Thresholds) -> Vec<String> {
     load::judge(f, t, NO_P99)
 }
 
 /// The figures of the Aggregated row, from its Request Count, Failure Count, 99% and
-/// Requests/s fields.
-fn aggregated(record: &csv::ByteRecord, at: [usize; 4], line: u64) -> Result<Figures, String> {
+/// Requests/s fields. A field that is not what was expected is named, never quoted.
+fn aggregated(record: &Record, at: [usize; 4]) -> Result<Figures, String> {
+    let line = record.line;
     let [requests, failures, p99, rps] = at;
     let field = |col: usize, label: &str| -> Result<&str, String> {
-        let bytes = record.get(col).unwrap_or_default().trim_ascii();
-        std::str::from_utf8(bytes)
+        std::str::from_utf8(record.get(col).trim_ascii())
             .map_err(|_| format!("malformed locust stats CSV: line {line}: {label} is not text"))
     };
     let whole = |col: usize, label: &str| -> Result<u64, String> {
-        let s = field(col, label)?;
-        s.parse().map_err(|_| {
-            format!("malformed locust stats CSV: line {line}: {label} is \"{s}\", not a count")
-        })
+        field(col, label)?
+            .parse()
+            .map_err(|_| format!("malformed locust stats CSV: line {line}: {label} is not a count"))
     };
     let real = |col: usize, label: &str| -> Result<Option<f64>, String> {
         match field(col, label)? {
@@ -112,7 +214,8 @@ fn aggregated(record: &csv::ByteRecord, at: [usize; 4], line: u64) -> Result<Fig
             s => match s.parse::<f64>() {
                 Ok(x) if x.is_finite() && x >= 0.0 => Ok(Some(x)),
                 _ => Err(format!(
-                    "malformed locust stats CSV: line {line}: {label} is \"{s}\", not a number"
+                    "malformed locust stats CSV: line {line}: {label} is not a number \
+                     (nor N/A)"
                 )),
             },
         }
@@ -313,5 +416,45 @@ mod tests {
                 String::from_utf8_lossy(csv)
             );
         }
+    }
+
+    const HEAD: &str = "Type,Name,Request Count,Failure Count,99%,Requests/s\n";
+
+    #[test]
+    fn a_header_that_names_a_needed_column_twice_is_ambiguous() {
+        let csv = "Type,Name,Request Count,Failure Count,99%,Requests/s,Request Count\n\
+                   ,Aggregated,100,0,5,10,0\n";
+        assert_eq!(
+            read(&mut csv.as_bytes()).unwrap_err(),
+            "not a locust stats CSV: the header row names \"Request Count\" twice \
+             (columns 3 and 7), so which one to read is ambiguous"
+        );
+    }
+
+    #[test]
+    fn a_field_that_is_not_a_number_is_named_never_quoted() {
+        let secret = "AKIAIOSFODNN7EXAMPLE";
+        for row in [
+            format!(",Aggregated,{secret},0,5,10\n"),
+            format!(",Aggregated,100,0,{secret},10\n"),
+            format!(",Aggregated,100,0,5,\"{secret}\"\n"),
+        ] {
+            let csv = format!("{HEAD}{row}");
+            let why = read(&mut csv.as_bytes()).unwrap_err();
+            assert!(!why.contains(secret), "{why}");
+            assert!(
+                why.starts_with("malformed locust stats CSV: line 2: "),
+                "{why}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_longer_than_the_cap_fails_in_flat_memory() {
+        let csv = format!("{HEAD},\"{}\",1,0,5,10\n", "x".repeat(MAX_RECORD + 1));
+        assert_eq!(
+            read(&mut csv.as_bytes()).unwrap_err(),
+            "malformed locust stats CSV: a record longer than 4 MiB"
+        );
     }
 }

@@ -2,29 +2,27 @@
 //!
 //! Every kind is one file with the same shape: `read` turns the bytes into a [`Reading`] (or a
 //! one-line reason why the file cannot be read as that kind), and `judge` compares the figures
-//! with the [`Thresholds`]. What every kind shares — opening the file without ever blocking on
-//! a FIFO or device, the sha256 pin, commit binding and freshness — lives here.
+//! with the [`Thresholds`]. Every file is read by [`read::read`], the one way to read evidence
+//! (open without blocking, each byte read and hashed once, one "changed while read" check, one
+//! progress sink). What else every kind shares — the sha256 pin, commit binding and freshness
+//! — lives here.
 
 pub mod attestation;
 pub mod file;
 pub mod jmeter;
-pub mod jtl_blocks;
 pub mod jtl_fast;
 pub mod junit;
 pub mod k6;
 pub mod load;
 pub mod locust;
-pub mod progress;
-pub mod stream;
+pub mod read;
 
 use crate::model::checklist::Policy;
 use crate::model::manifest::{Evidence, EvidenceKind};
 use crate::model::values::commits_match;
-use crate::sha256::{update_both, Sha256};
 use chrono::{DateTime, FixedOffset, Utc};
-use progress::Progress;
+pub use read::{Progress, Quiet};
 use serde::Serialize;
-use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 /// The thresholds one evidence is held to: its own, else the policy's.
@@ -115,12 +113,13 @@ pub struct Context<'a> {
     /// `deploy_at` passed long ago (`deploy-time` blocks): ages measured against it would
     /// blame the evidence for a wrong date, so they are not judged, and the reason says so.
     pub deploy_is_stale: bool,
+    /// Told how far each evidence file has been read.
+    pub progress: &'a dyn Progress,
 }
 
-/// Verifies one evidence. File bytes are also fed, as `length (u64 BE) ‖ bytes`, to `digest`:
-/// the release digest covers every file-backed evidence (a file that cannot be read counts as
-/// empty there).
-pub fn verify(change: &str, e: &Evidence, ctx: &Context, digest: &mut Sha256) -> Verified {
+/// Verifies one evidence: reads its file (if it has one) once, hashing every byte, and judges
+/// what it says. A file that cannot be read whole fails the evidence and has no `sha256`.
+pub fn verify(change: &str, e: &Evidence, ctx: &Context) -> Verified {
     let kind = *e.kind.get_ref();
     let mut problems: Vec<String> = Vec::new();
     let mut figures = Figures::default();
@@ -131,16 +130,10 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context, digest: &mut Sha256) ->
         problems.extend(attestation::judge(e, ctx.deployer));
     } else {
         let rel = e.path.as_deref().unwrap_or_default();
-        // A file that fails part-way has fed some of its bytes to the digest already: start
-        // again from before it, so it counts as empty, as for a file that cannot be opened.
-        let before = digest.clone();
-        match read_file(&ctx.base.join(rel), kind, digest) {
-            Err(why) => {
-                *digest = before;
-                digest.update(0u64.to_be_bytes());
-                problems.push(why);
-            }
-            Ok((result, hex)) => {
+        match read_file(&ctx.base.join(rel), kind, ctx.progress) {
+            Err(why) => problems.push(why),
+            Ok((result, own)) => {
+                let hex = crate::sha256::hex(&own);
                 if let Some(pin) = &e.sha256 {
                     if !pin.trim().eq_ignore_ascii_case(&hex) {
                         problems.push(format!("sha256 is {hex}, the manifest pins {}", pin.trim()));
@@ -251,177 +244,18 @@ fn freshness(t: DateTime<FixedOffset>, ctx: &Context) -> Vec<String> {
     out
 }
 
-type ReadResult = Result<Reading, String>;
-
-/// Opens `path` if it is a regular file, reads it as `kind` and hashes every byte.
-/// The outer `Err` is a file that could not be read at all.
+/// Reads the file at `path` once as `kind`: its reading (or why its bytes are not that kind)
+/// and its sha256. The outer `Err` is a file that could not be read whole.
 fn read_file(
     path: &Path,
     kind: EvidenceKind,
-    digest: &mut Sha256,
-) -> Result<(ReadResult, String), String> {
-    let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => format!("{shown}: no such file"),
-        _ => format!("{shown}: cannot read: {e}"),
-    })?;
-    if !meta.is_file() {
-        return Err(format!("{shown}: not a regular file"));
-    }
-    let file = open_nonblocking(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    // The path may have been swapped between stat and open: check what was opened.
-    let meta = file
-        .metadata()
-        .map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    if !meta.is_file() {
-        return Err(format!("{shown}: not a regular file"));
-    }
-    let len = meta.len();
-    digest.update(len.to_be_bytes());
-    if kind == EvidenceKind::Jmeter {
-        return read_jtl(file, len, &shown.to_string(), digest);
-    }
-    if len >= TWO_THREADS_FROM {
-        let mut progress = Progress::new(&shown.to_string(), len);
-        let out = stream::read(file, digest, &mut |n| progress.at(n), |input| {
-            read_kind(kind, input)
-        });
-        if let Some(e) = out.error {
-            return Err(format!("{shown}: cannot read: {e}"));
-        }
-        if out.count != len {
-            return Err(format!("{shown}: the file changed while it was being read"));
-        }
-        return Ok((out.result, hex(&out.own.finalize())));
-    }
-    let mut hashing = Hashing {
-        inner: file,
-        own: Sha256::new(),
-        digest,
-        count: 0,
-        error: None,
-        progress: Progress::new(&shown.to_string(), len),
-    };
-    let result = {
-        let mut buffered = BufReader::with_capacity(256 * 1024, &mut hashing);
-        let result = read_kind(kind, &mut buffered);
-        // Hash what the reader did not need, so the sha256 covers the whole file.
-        let _ = io::copy(&mut buffered, &mut io::sink());
-        result
-    };
-    if let Some(e) = hashing.error.take() {
-        return Err(format!("{shown}: cannot read: {e}"));
-    }
-    if hashing.count != len {
-        return Err(format!("{shown}: the file changed while it was being read"));
-    }
-    let hex = hex(&hashing.own.finalize());
-    Ok((result, hex))
-}
-
-/// Files at least this large are read on two threads: below it, starting the helper costs
-/// more than it saves.
-const TWO_THREADS_FROM: u64 = 512 << 10;
-
-/// JTLs below this size are read in small blocks: fresh pages cost more than the reads they
-/// hold (a page fault here is several microseconds), so a small file goes through two small
-/// buffers, used over and over. From about 8 MB, fewer hand-overs between the threads win.
-const JTL_SMALL_BLOCKS_UP_TO: u64 = 6 << 20;
-
-/// A JTL goes through the block reader: one read of each byte, parsed here while a helper
-/// feeds both sha256 (the evidence's own and the digest), and parses too when it has time.
-fn read_jtl(
-    file: std::fs::File,
-    len: u64,
-    shown: &str,
-    digest: &mut Sha256,
-) -> Result<(ReadResult, String), String> {
-    let mut own = Sha256::new();
-    let mut progress = Progress::new(shown, len);
-    let default = jtl_blocks::Options::default();
-    let opts = jtl_blocks::Options {
-        threads: len >= TWO_THREADS_FROM,
-        block: if len < JTL_SMALL_BLOCKS_UP_TO {
-            128 << 10
-        } else {
-            default.block
-        },
-        ..default
-    };
-    let sinks = jtl_blocks::Sinks {
-        hash: &mut |b| update_both(&mut own, digest, b),
-        progress: &mut |n| progress.at(n),
-    };
-    let (result, count) =
-        jtl_blocks::read(file, opts, sinks).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    if count != len {
-        return Err(format!("{shown}: the file changed while it was being read"));
-    }
-    Ok((result, hex(&own.finalize())))
-}
-
-fn read_kind(kind: EvidenceKind, input: &mut dyn BufRead) -> ReadResult {
-    match kind {
+    progress: &dyn Progress,
+) -> Result<(Result<Reading, String>, [u8; 32]), String> {
+    read::read(path, progress, |input| match kind {
         EvidenceKind::Jmeter => jmeter::read(input),
         EvidenceKind::K6 => k6::read(input),
         EvidenceKind::Locust => locust::read(input),
         EvidenceKind::Junit => junit::read(input),
         EvidenceKind::File | EvidenceKind::Attestation => file::read(input),
-    }
-}
-
-#[cfg(unix)]
-fn open_nonblocking(path: &Path) -> io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    // O_NONBLOCK: opening a FIFO that replaced the file after the stat must not hang.
-    const O_NONBLOCK: i32 = 0o4000;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(O_NONBLOCK)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> io::Result<std::fs::File> {
-    std::fs::File::open(path)
-}
-
-/// A reader that hashes what passes through it, for the evidence's own sha256 and the digest.
-struct Hashing<'a, R> {
-    inner: R,
-    own: Sha256,
-    digest: &'a mut Sha256,
-    count: u64,
-    error: Option<io::Error>,
-    progress: Progress,
-}
-
-impl<R: Read> Read for Hashing<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.inner.read(buf) {
-            Ok(n) => {
-                update_both(&mut self.own, self.digest, &buf[..n]);
-                self.count += n as u64;
-                self.progress.at(self.count);
-                Ok(n)
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
-            Err(e) => {
-                // Remember the failure: a parser may swallow it as "malformed".
-                let copy = io::Error::new(e.kind(), e.to_string());
-                self.error = Some(e);
-                Err(copy)
-            }
-        }
-    }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    })
 }

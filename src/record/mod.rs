@@ -13,7 +13,7 @@ use crate::report::Report;
 use serde::{Deserialize, Serialize};
 
 /// The layout version records and watch records carry, as the JSON report does.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = crate::report::SCHEMA_VERSION;
 
 /// Who signed the release off, when, and what they signed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -60,6 +60,12 @@ pub fn text(h: &History, width: u16) -> String {
                 Cell::new(r.watch.as_deref().unwrap_or("-")),
             ]);
         }
+        // The time, severity, verdict and watch never wrap: names and overrides take the rest.
+        for i in [0, 2, 3, 5] {
+            if let Some(c) = t.column_mut(i) {
+                c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            }
+        }
         let _ = writeln!(out, "Releases\n{t}");
     }
     let _ = writeln!(

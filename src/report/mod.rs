@@ -16,9 +16,13 @@ use crate::rules::{Finding, Level};
 use crate::verdict::{AppliedOverride, Verdict};
 use serde::Serialize;
 
+/// The version of the JSON report's layout (SPEC "JSON report").
+pub const SCHEMA_VERSION: u32 = 2;
+
 /// Everything the gate concluded about one release.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    pub schema_version: u32,
     pub verdict: Verdict,
     /// `release`, `changes` and `risk_bands`, at the top level of the JSON.
     #[serde(flatten)]
@@ -32,6 +36,9 @@ pub struct Report {
     pub monitoring: MonitoringSummary,
     pub contacts: ContactsSummary,
     pub evaluated_at: String,
+    /// Every file the judgement read, in SPEC's order.
+    pub inputs: Vec<crate::inputs::Input>,
+    /// sha256 over the inputs' sha256 (see [`crate::inputs::digest`]).
     pub digest: String,
 }
 
