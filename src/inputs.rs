@@ -4,7 +4,7 @@
 use crate::error::InputError;
 use crate::model::answers::Answers;
 use crate::model::approvals::Approvals;
-use crate::model::checklist::Template;
+use crate::model::checklist::{RawTemplate, Template, WindowCalendar, MAX_CHAIN};
 use crate::model::manifest::Manifest;
 use crate::sha256::Sha256;
 use std::path::{Path, PathBuf};
@@ -35,6 +35,10 @@ pub struct Inputs {
     /// `None` when the built-in checklist is used.
     pub template_path: Option<PathBuf>,
     pub template_bytes: Vec<u8>,
+    /// The template chain, the top ancestor first and the template the manifest names (or
+    /// `-c`, or the built-in one) last, each with the files it names.
+    pub chain: Vec<TemplateFile>,
+    /// The chain merged and validated.
     pub template: Template,
     pub answers_path: PathBuf,
     /// `None` when there is no answers file (yet).
@@ -44,10 +48,33 @@ pub struct Inputs {
     /// `None` when there is no approvals file.
     pub approvals_bytes: Option<Vec<u8>>,
     pub approvals: Approvals,
-    /// The policy's `allowed_signers` file, when it names one: where it is and its text.
+    /// The policy's `allowed_signers` file, when it names one (the nearest template of the
+    /// chain that sets it): where it is and its text.
     pub signers: Option<Signers>,
     /// The revision being deployed, when the user named one.
     pub deployed_commit: Option<String>,
+}
+
+/// One template of the `extends` chain, as read, with the files it names.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// Where it is; `None` for the built-in checklist.
+    pub path: Option<PathBuf>,
+    /// How it is named in messages and reports (`(built-in)` for the built-in checklist).
+    pub shown: String,
+    pub bytes: Vec<u8>,
+    /// Its `allowed_signers` file, read (resolved against the template's folder).
+    pub signers: Option<Signers>,
+    /// Each freeze window's calendar it names, in window order.
+    pub calendars: Vec<CalendarFile>,
+}
+
+/// A freeze window's calendar file, as read.
+#[derive(Debug, Clone)]
+pub struct CalendarFile {
+    /// Resolved against the folder of the template that names it.
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
 }
 
 /// The allowed-signers file a template names.
@@ -105,17 +132,8 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         (None, Some(rel)) => Some(base.join(rel)),
         (None, None) => None,
     };
-    let (template_bytes, template) = match &template_path {
-        Some(p) => {
-            let text = read_text(p)?;
-            let t = Template::parse(&shown(p), &text)?;
-            (text.into_bytes(), t)
-        }
-        None => {
-            let t = Template::parse("built-in checklists/standard.toml", STANDARD_CHECKLIST)?;
-            (STANDARD_CHECKLIST.as_bytes().to_vec(), t)
-        }
-    };
+    let (chain, template) = load_chain(template_path.as_deref())?;
+    let template_bytes = chain.last().map(|t| t.bytes.clone()).unwrap_or_default();
 
     let answers_path = loc
         .answers
@@ -147,36 +165,7 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         }
     };
 
-    // A template's relative paths resolve against the template's own folder.
-    let signers = match &template.policy.allowed_signers {
-        None => None,
-        Some(rel) => {
-            let folder = template_path
-                .as_deref()
-                .and_then(Path::parent)
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            let path = folder.join(rel.get_ref().trim());
-            let text = read_text(&path).map_err(|e| {
-                let template_text = String::from_utf8_lossy(&template_bytes);
-                let template_name = template_path
-                    .as_deref()
-                    .map_or_else(|| "built-in checklists/standard.toml".to_string(), shown);
-                InputError::at(
-                    &template_name,
-                    &template_text,
-                    Some(rel.span()),
-                    format!("allowed_signers: {e}"),
-                )
-            })?;
-            let parsed = crate::sshsig::AllowedSigners::parse(&shown(&path), &text)?;
-            Some(Signers {
-                path,
-                bytes: text.into_bytes(),
-                parsed,
-            })
-        }
-    };
+    let signers = chain.iter().rev().find_map(|t| t.signers.clone());
 
     Ok(Inputs {
         manifest_path,
@@ -185,6 +174,7 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         base,
         template_path,
         template_bytes,
+        chain,
         template,
         answers_path,
         answers_bytes,
@@ -200,6 +190,169 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
             .filter(|c| !c.is_empty())
             .map(str::to_string),
     })
+}
+
+/// Reads the template `named` (the built-in checklist when `None`) and its parents, each with
+/// the files it names, and merges them. Errors point at the file where the bad value is
+/// written: a missing parent or a wrong pin at the `extends` line of the child.
+fn load_chain(named: Option<&Path>) -> Result<(Vec<TemplateFile>, Template), InputError> {
+    let Some(named) = named else {
+        let file = "built-in checklists/standard.toml";
+        let t = Template::parse(file, STANDARD_CHECKLIST)?;
+        let builtin = TemplateFile {
+            path: None,
+            shown: "(built-in)".into(),
+            bytes: STANDARD_CHECKLIST.as_bytes().to_vec(),
+            signers: None,
+            calendars: Vec::new(),
+        };
+        return Ok((vec![builtin], t));
+    };
+
+    // Child first while reading; each entry: the file, its text and its raw template.
+    let mut read: Vec<(TemplateFile, String, RawTemplate)> = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut next = named.to_path_buf();
+    loop {
+        let text = read_text(&next)?;
+        let name = shown(&next);
+        let mut raw = RawTemplate::parse(&name, &text)?;
+        let folder = folder_of(&next);
+        let at = |span: std::ops::Range<usize>, msg: String| {
+            InputError::at(&name, &text, Some(span), msg)
+        };
+
+        let signers = match raw.allowed_signers().cloned() {
+            None => None,
+            Some(rel) => {
+                let path = folder.join(rel.get_ref().trim());
+                let signers_text = read_text(&path)
+                    .map_err(|e| at(rel.span(), format!("allowed_signers: {e}")))?;
+                let parsed = crate::sshsig::AllowedSigners::parse(&shown(&path), &signers_text)?;
+                raw.resolve_allowed_signers(&path);
+                Some(Signers {
+                    path,
+                    bytes: signers_text.into_bytes(),
+                    parsed,
+                })
+            }
+        };
+        let mut calendars = Vec::new();
+        for (window, rel) in raw.calendars() {
+            let path = folder.join(rel.get_ref().trim());
+            let cal_text =
+                read_text(&path).map_err(|e| at(rel.span(), format!("calendar: {e}")))?;
+            let events = crate::calendar::Calendar::parse(&shown(&path), &cal_text)?;
+            raw.set_calendar(
+                window,
+                WindowCalendar {
+                    path: path.clone(),
+                    events: std::sync::Arc::new(events),
+                },
+            );
+            calendars.push(CalendarFile {
+                path,
+                bytes: cal_text.into_bytes(),
+            });
+        }
+
+        seen.push(std::fs::canonicalize(&next).unwrap_or_else(|_| next.clone()));
+        let parent = raw
+            .extends()
+            .cloned()
+            .map(|rel| (rel, raw.extends_sha256().cloned()));
+        read.push((
+            TemplateFile {
+                path: Some(next.clone()),
+                shown: name.clone(),
+                bytes: Vec::new(),
+                signers,
+                calendars,
+            },
+            text,
+            raw,
+        ));
+
+        let Some((rel, pin)) = parent else { break };
+        let parent_path = folder.join(rel.get_ref().trim());
+        let chain_names = |last: &Path| {
+            read.iter()
+                .map(|(t, _, _)| t.shown.clone())
+                .chain([shown(last)])
+                .collect::<Vec<_>>()
+                .join(" → ")
+        };
+        let text = &read.last().map(|r| r.1.clone()).unwrap_or_default();
+        let at = |span: std::ops::Range<usize>, msg: String| {
+            InputError::at(&name, text, Some(span), msg)
+        };
+        let canonical = std::fs::canonicalize(&parent_path).unwrap_or_else(|_| parent_path.clone());
+        if seen.contains(&canonical) {
+            return Err(at(
+                rel.span(),
+                format!(
+                    "extends: the templates extend each other in a cycle: {}",
+                    chain_names(&parent_path)
+                ),
+            ));
+        }
+        if read.len() >= MAX_CHAIN {
+            return Err(at(
+                rel.span(),
+                format!(
+                    "extends: a chain of more than {MAX_CHAIN} templates: {}",
+                    chain_names(&parent_path)
+                ),
+            ));
+        }
+        let parent_bytes = std::fs::read(&parent_path).map_err(|e| {
+            at(
+                rel.span(),
+                format!("extends: {}: {}", shown(&parent_path), io_message(&e)),
+            )
+        })?;
+        if let Some(pin) = pin {
+            let actual = crate::evidence::hex(&Sha256::digest(&parent_bytes));
+            if !pin.get_ref().trim().eq_ignore_ascii_case(&actual) {
+                return Err(at(
+                    pin.span(),
+                    format!(
+                        "extends_sha256: {} has sha256 {actual}, expected {}",
+                        shown(&parent_path),
+                        pin.get_ref().trim()
+                    ),
+                ));
+            }
+        }
+        next = parent_path;
+    }
+
+    // The top ancestor first; each child laid over what is above it.
+    read.reverse();
+    let (named_text, named_shown) = read
+        .last()
+        .map(|(t, text, _)| (text.clone(), t.shown.clone()))
+        .unwrap_or_default();
+    let mut chain = Vec::with_capacity(read.len());
+    let mut merged: Option<RawTemplate> = None;
+    for (mut file, text, raw) in read {
+        file.bytes = text.into_bytes();
+        chain.push(file);
+        merged = Some(match merged {
+            None => raw,
+            Some(parent) => RawTemplate::merge(parent, raw),
+        });
+    }
+    let merged = merged.ok_or_else(|| InputError::new(&named_shown, "no template"))?;
+    let template = Template::from_raw(merged, &named_shown, &named_text)?;
+    Ok((chain, template))
+}
+
+/// The folder a file is in (`.` for a bare name).
+fn folder_of(p: &Path) -> PathBuf {
+    p.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// `release.toml` → `release.answers.toml`, beside the manifest.

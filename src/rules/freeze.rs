@@ -1,10 +1,19 @@
 //! `freeze-window`: no risky deploys on Fridays, weekends, holidays and launch freezes.
 //! Windows are read in the policy's time zone (IANA), or in deploy_at's own offset when the
 //! policy names none — a deploy at Thursday 16:00 UTC is Friday 01:00 in Asia/Seoul.
+//! A window's calendar (public holidays) adds its events to the window's days and dates.
+//!
+//! A blocking finding says when the release could next deploy: from deploy_at the search
+//! steps from the end of one matching window to the next (the end of its day's `to`, or of
+//! the timed event it matched), up to [`SEARCH_DAYS`] days ahead.
 
 use super::{Ctx, Finding, RuleId};
 use crate::model::checklist::{FreezeWindow, Zone};
+use crate::model::values::Severity;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, TimeDelta, Timelike};
+
+/// How far ahead the next open time is looked for.
+pub const SEARCH_DAYS: i64 = 400;
 
 /// The deploy time as a wall-clock time where the policy's windows are read, with the
 /// zone's name.
@@ -37,29 +46,157 @@ pub fn local_deploy_time(
     }
 }
 
-pub fn matches(w: &FreezeWindow, local: NaiveDateTime) -> bool {
-    let day = w.days.contains(&local.weekday()) || w.dates.contains(&local.date());
+/// The policy's wall clock: its zone, or deploy_at's own offset.
+pub struct Clock<'a> {
+    zone: Option<&'a Zone>,
+    offset: FixedOffset,
+}
+
+impl<'a> Clock<'a> {
+    pub fn new(zone: Option<&'a Zone>, deploy_at: DateTime<FixedOffset>) -> Clock<'a> {
+        Clock {
+            zone,
+            offset: *deploy_at.offset(),
+        }
+    }
+
+    /// An instant (seconds since the epoch) on this clock.
+    pub fn local(&self, at: i64) -> NaiveDateTime {
+        let instant = DateTime::from_timestamp(at, 0).unwrap_or_default();
+        local_deploy_time(instant.with_timezone(&self.offset), self.zone).0
+    }
+
+    /// A time on this clock as an instant (in a gap or a fold, the earlier offset).
+    pub fn instant(&self, local: NaiveDateTime) -> i64 {
+        match self.zone {
+            Some(z) => crate::calendar::zoned_instant(local, &z.tz),
+            None => (local - TimeDelta::seconds(i64::from(self.offset.local_minus_utc())))
+                .and_utc()
+                .timestamp(),
+        }
+    }
+
+    /// "Mon 2026-11-30 00:00 KST" (or "… UTC+09:00" without a zone).
+    pub fn label(&self, at: i64) -> String {
+        match self.zone {
+            Some(z) => jiff::Timestamp::from_second(at)
+                .map(|t| {
+                    t.to_zoned(z.tz.clone())
+                        .strftime("%a %Y-%m-%d %H:%M %Z")
+                        .to_string()
+                })
+                .unwrap_or_else(|_| self.local(at).format("%a %Y-%m-%d %H:%M").to_string()),
+            None => format!(
+                "{} UTC{}",
+                self.local(at).format("%a %Y-%m-%d %H:%M"),
+                self.offset
+            ),
+        }
+    }
+}
+
+/// Whether the window's day matches the local date: a weekday, a date, or an all-day event
+/// of its calendar (a calendar that was not read matches every day: fail closed).
+fn day_matches(w: &FreezeWindow, local: NaiveDateTime) -> bool {
+    w.days.contains(&local.weekday())
+        || w.dates.contains(&local.date())
+        || match &w.calendar {
+            None => false,
+            Some((_, None)) => true,
+            Some((_, Some(c))) => c.events.covers_date(local.date()),
+        }
+}
+
+fn in_hours(w: &FreezeWindow, local: NaiveDateTime) -> bool {
     let secs = local.num_seconds_from_midnight();
-    day && w.from * 60 <= secs && secs < w.to * 60
+    w.from * 60 <= secs && secs < w.to * 60
+}
+
+/// Whether the window matches the instant `at`, and if it does, when that match ends.
+fn match_end(w: &FreezeWindow, at: i64, clock: &Clock) -> Option<i64> {
+    let local = clock.local(at);
+    if !in_hours(w, local) {
+        return None;
+    }
+    let to = local.date().and_hms_opt(0, 0, 0)? + TimeDelta::minutes(i64::from(w.to));
+    let to = clock.instant(to);
+    if day_matches(w, local) {
+        return Some(to);
+    }
+    let to_instant = |t: NaiveDateTime| clock.instant(t);
+    let (_, Some(c)) = w.calendar.as_ref()? else {
+        return None;
+    };
+    c.events
+        .timed_end(at, local, &to_instant)
+        .map(|end| end.min(to))
+}
+
+pub fn matches(w: &FreezeWindow, at: i64, clock: &Clock) -> bool {
+    match_end(w, at, clock).is_some()
+}
+
+/// The first instant at or after `from` when no window that excludes `severity` matches, if
+/// there is one within [`SEARCH_DAYS`] days.
+pub fn next_open(
+    windows: &[FreezeWindow],
+    severity: Severity,
+    from: i64,
+    clock: &Clock,
+) -> Option<i64> {
+    let limit = from.saturating_add(SEARCH_DAYS * 86_400);
+    let mut at = from;
+    while at <= limit {
+        let end = windows
+            .iter()
+            .filter(|w| !w.allow.permits(severity))
+            .filter_map(|w| match_end(w, at, clock))
+            .min();
+        match end {
+            None => return Some(at),
+            // A window that ends where it is (a DST oddity) moves on by a minute.
+            Some(end) => at = end.max(at + 60),
+        }
+    }
+    None
 }
 
 pub fn freeze_window(ctx: &Ctx) -> Vec<Finding> {
-    let (local, zone) = local_deploy_time(ctx.deploy_at, ctx.template.policy.timezone.as_ref());
-    ctx.template
-        .policy
-        .freeze
+    let zone = ctx.template.policy.timezone.as_ref();
+    let (local, zone_name) = local_deploy_time(ctx.deploy_at, zone);
+    let clock = Clock::new(zone, ctx.deploy_at);
+    let at = ctx.deploy_at.timestamp();
+    let windows = &ctx.template.policy.freeze;
+    let blocking: Vec<_> = windows
         .iter()
-        .filter(|w| matches(w, local) && !w.allow.permits(ctx.severity))
+        .filter(|w| matches(w, at, &clock) && !w.allow.permits(ctx.severity))
+        .collect();
+    if blocking.is_empty() {
+        return Vec::new();
+    }
+    let next = match next_open(windows, ctx.severity, at, &clock) {
+        Some(t) => format!(
+            "next time a {} release may deploy: {}",
+            ctx.severity,
+            clock.label(t)
+        ),
+        None => format!(
+            "no time in the next {SEARCH_DAYS} days lets a {} release deploy under the policy's freeze windows",
+            ctx.severity
+        ),
+    };
+    blocking
+        .into_iter()
         .map(|w| {
             let allows = match w.allow {
                 crate::model::checklist::Allow::Nothing => "allows no deploy".to_string(),
                 a => format!("allows {} at most", a.as_str()),
             };
             Finding::block(
-        RuleId::FreezeWindow,
+                RuleId::FreezeWindow,
                 "release",
                 format!(
-                    "the deploy at {} ({zone}) falls in freeze window \"{}\", which {allows}; the release is {}",
+                    "the deploy at {} ({zone_name}) falls in freeze window \"{}\", which {allows}; the release is {}; {next}",
                     local.format("%a %Y-%m-%d %H:%M"),
                     w.name,
                     ctx.severity
@@ -68,6 +205,37 @@ pub fn freeze_window(ctx: &Ctx) -> Vec<Finding> {
             )
         })
         .collect()
+}
+
+/// `freeze-calendar`: a calendar none of whose events ends after deploy_at needs next year's
+/// dates (once per calendar file).
+pub fn freeze_calendar(ctx: &Ctx) -> Vec<Finding> {
+    let zone = ctx.template.policy.timezone.as_ref();
+    let (local, _) = local_deploy_time(ctx.deploy_at, zone);
+    let at = ctx.deploy_at.timestamp();
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for w in &ctx.template.policy.freeze {
+        let Some((written, Some(c))) = &w.calendar else {
+            continue;
+        };
+        if seen.contains(&c.path) || c.events.has_event_ending_after(at, local) {
+            continue;
+        }
+        seen.push(c.path.clone());
+        out.push(Finding::warn(
+            RuleId::FreezeCalendar,
+            "release",
+            format!(
+                "freeze window \"{}\": the calendar {} has no event that ends after the deploy ({})",
+                w.name,
+                written,
+                local.format("%a %Y-%m-%d %H:%M")
+            ),
+            "Add the coming dates to the calendar (export it again, or the next year's holidays), or the window will not match them.",
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ mod two_person;
 
 use crate::evidence::Verified;
 use crate::model::answers::Answers;
-use crate::model::checklist::Template;
+use crate::model::checklist::{RuleLevel, Template};
 use crate::model::manifest::Manifest;
 use crate::model::values::Severity;
 use crate::risk::Assessed;
@@ -56,6 +56,9 @@ pub struct Finding {
     pub hint: String,
     /// A block turned into a warn by a valid override.
     pub overridden: bool,
+    /// A block the policy's `[policy.rules]` turned into a warn (only shown when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub lowered: bool,
 }
 
 impl Finding {
@@ -72,6 +75,7 @@ impl Finding {
             message: message.into(),
             hint: hint.into(),
             overridden: false,
+            lowered: false,
         }
     }
 
@@ -125,7 +129,44 @@ pub fn evaluate(ctx: &Ctx) -> Vec<Finding> {
     out.extend(checklist::unknown_answer(ctx));
     out.extend(release::list_freeze(ctx));
     out.extend(release::risk_underdeclared(ctx));
-    out
+    out.extend(freeze::freeze_calendar(ctx));
+    apply_levels(out, &ctx.template.policy.rules)
+}
+
+/// `[policy.rules]`: a rule set to `warn` reports its blocks as warnings that say the policy
+/// lowered them, `off` drops its findings, `block` makes its warnings block. The rules that
+/// cannot be lowered were refused when the template was read.
+pub fn apply_levels(
+    found: Vec<Finding>,
+    levels: &std::collections::BTreeMap<RuleId, RuleLevel>,
+) -> Vec<Finding> {
+    found
+        .into_iter()
+        .filter_map(|mut f| match levels.get(&f.rule) {
+            None => Some(f),
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::Warn) if f.rule.lowerable() => {
+                if f.level == Level::Block {
+                    f.level = Level::Warn;
+                    f.lowered = true;
+                    f.message.push_str(&format!(
+                        " (lowered to a warning by the policy: [policy.rules] {} = \"warn\")",
+                        f.rule
+                    ));
+                }
+                Some(f)
+            }
+            Some(RuleLevel::Block) if f.level == Level::Warn => {
+                f.level = Level::Block;
+                f.message.push_str(&format!(
+                    " (made blocking by the policy: [policy.rules] {} = \"block\")",
+                    f.rule
+                ));
+                Some(f)
+            }
+            Some(_) => Some(f),
+        })
+        .collect()
 }
 
 #[cfg(test)]
