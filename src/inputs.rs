@@ -431,4 +431,211 @@ mod tests {
             Path::new("deploy/prod.answers.toml")
         );
     }
+
+    const MANIFEST: &str =
+        "[release]\nname = \"r\"\ndeployer = \"jiyoon\"\nchecklist = \"team/release.toml\"\n";
+
+    /// Writes `files` (path, text) under a fresh folder and loads its release.toml.
+    fn load_in(files: &[(&str, &str)]) -> (tempfile::TempDir, Result<Inputs, InputError>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let r = load(&Locations {
+            manifest: Some(dir.path().join("release.toml")),
+            ..Locations::default()
+        });
+        (dir, r)
+    }
+
+    const HOLIDAYS: &str = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    #[test]
+    fn a_chain_is_read_top_ancestor_first_with_paths_against_each_templates_folder() {
+        let (_dir, r) = load_in(&[
+            ("release.toml", MANIFEST),
+            ("team/release.toml", "[checklist]\nname = \"Team\"\nextends = \"../company/policy.toml\"\n[[items]]\nid = \"b\"\nprompt = \"?\"\n"),
+            ("company/policy.toml", "[checklist]\nextends = \"base/root.toml\"\n[policy]\nallowed_signers = \"signers\"\n[[policy.freeze]]\nname = \"holidays\"\ncalendar = \"holidays.ics\"\nallow = \"low\"\n"),
+            ("company/signers", ""),
+            ("company/holidays.ics", HOLIDAYS),
+            ("company/base/root.toml", "[[items]]\nid = \"a\"\nprompt = \"?\"\n"),
+        ]);
+        let i = r.unwrap();
+        let names: Vec<_> = i
+            .chain
+            .iter()
+            .map(|t| t.shown.rsplit('/').take(2).collect::<Vec<_>>().join("<"))
+            .collect();
+        assert_eq!(
+            names,
+            ["root.toml<base", "policy.toml<company", "release.toml<team"]
+        );
+        assert!(i.chain[1]
+            .signers
+            .as_ref()
+            .unwrap()
+            .path
+            .ends_with("company/signers"));
+        assert_eq!(i.chain[1].calendars.len(), 1);
+        assert!(i.chain[1].calendars[0]
+            .path
+            .ends_with("company/holidays.ics"));
+        assert_eq!(i.chain[1].calendars[0].bytes, HOLIDAYS.as_bytes());
+        assert!(i.signers.is_some());
+        assert_eq!(i.template.name, "Team");
+        let ids: Vec<_> = i.template.items.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(i.template_bytes, i.chain[2].bytes);
+        assert!(i.template.policy.freeze[0]
+            .calendar
+            .as_ref()
+            .unwrap()
+            .1
+            .is_some());
+    }
+
+    #[test]
+    fn a_pin_that_differs_is_an_input_error_at_the_pin() {
+        let parent = "[policy]\nmin_on_call = 1\n";
+        let sha = crate::evidence::hex(&Sha256::digest(parent.as_bytes()));
+        let child = |pin: &str| {
+            format!("[checklist]\nextends = \"parent.toml\"\nextends_sha256 = \"{pin}\"\n")
+        };
+        let (_d, ok) = load_in(&[
+            ("release.toml", MANIFEST),
+            ("team/release.toml", &child(&sha.to_uppercase())),
+            ("team/parent.toml", parent),
+        ]);
+        assert_eq!(ok.unwrap().template.policy.min_on_call, 1);
+        let (_d, bad) = load_in(&[
+            ("release.toml", MANIFEST),
+            ("team/release.toml", &child(&"0".repeat(64))),
+            ("team/parent.toml", parent),
+        ]);
+        let e = bad.unwrap_err();
+        assert!(e.file.ends_with("team/release.toml"), "{e}");
+        assert_eq!(e.position, Some((3, 18)));
+        assert!(e.message.contains(&sha), "{e}");
+    }
+
+    #[test]
+    fn a_missing_parent_is_an_error_at_the_extends_line() {
+        let (_d, r) = load_in(&[
+            ("release.toml", MANIFEST),
+            (
+                "team/release.toml",
+                "[checklist]\nextends = \"nowhere.toml\"\n",
+            ),
+        ]);
+        let e = r.unwrap_err();
+        assert_eq!(e.position, Some((2, 11)), "{e}");
+        assert!(e.message.contains("no such file"), "{e}");
+    }
+
+    #[test]
+    fn cycles_are_refused_naming_the_chain() {
+        let (_d, r) = load_in(&[
+            ("release.toml", MANIFEST),
+            ("team/release.toml", "[checklist]\nextends = \"a.toml\"\n"),
+            ("team/a.toml", "[checklist]\nextends = \"release.toml\"\n"),
+        ]);
+        let e = r.unwrap_err();
+        assert!(e.message.contains("cycle"), "{e}");
+        assert!(e.file.ends_with("team/a.toml"), "{e}");
+        assert!(
+            e.message.contains("release.toml → ") && e.message.contains("a.toml → "),
+            "{e}"
+        );
+        let (_d, r) = load_in(&[
+            ("release.toml", MANIFEST),
+            (
+                "team/release.toml",
+                "[checklist]\nextends = \"release.toml\"\n",
+            ),
+        ]);
+        assert!(r.unwrap_err().message.contains("cycle"));
+    }
+
+    #[test]
+    fn eight_templates_are_allowed_and_nine_are_refused() {
+        let chain = |n: usize| {
+            let mut files = vec![("release.toml".to_string(), MANIFEST.to_string())];
+            for i in 0..n {
+                let name = if i == 0 {
+                    "team/release.toml".to_string()
+                } else {
+                    format!("team/t{i}.toml")
+                };
+                let text = if i + 1 < n {
+                    format!("[checklist]\nextends = \"t{}.toml\"\n", i + 1)
+                } else {
+                    String::new()
+                };
+                files.push((name, text));
+            }
+            files
+        };
+        let as_refs = |f: &[(String, String)]| {
+            load_in(
+                &f.iter()
+                    .map(|(a, b)| (a.as_str(), b.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .1
+        };
+        assert_eq!(as_refs(&chain(8)).unwrap().chain.len(), 8);
+        let e = as_refs(&chain(9)).unwrap_err();
+        assert!(e.message.contains("more than 8 templates"), "{e}");
+        assert!(e.message.contains("t8.toml"), "{e}");
+    }
+
+    #[test]
+    fn an_error_in_a_parent_points_at_the_parent() {
+        let (_d, r) = load_in(&[
+            ("release.toml", MANIFEST),
+            ("team/release.toml", "[checklist]\nextends = \"p.toml\"\n"),
+            ("team/p.toml", "[policy]\n\nmin_on_call = \"two\"\n"),
+        ]);
+        let e = r.unwrap_err();
+        assert!(e.file.ends_with("team/p.toml"), "{e}");
+        assert_eq!(e.position.map(|p| p.0), Some(3));
+    }
+
+    #[test]
+    fn a_calendar_that_does_not_parse_or_is_missing_is_an_input_error() {
+        let tpl = "[[policy.freeze]]\nname = \"h\"\ncalendar = \"h.ics\"\nallow = \"low\"\n";
+        let (_d, r) = load_in(&[("release.toml", MANIFEST), ("team/release.toml", tpl)]);
+        let e = r.unwrap_err();
+        assert!(
+            e.file.ends_with("team/release.toml") && e.position == Some((3, 12)),
+            "{e}"
+        );
+        let (_d, r) = load_in(&[
+            ("release.toml", MANIFEST),
+            ("team/release.toml", tpl),
+            (
+                "team/h.ics",
+                "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:soon\nEND:VEVENT\nEND:VCALENDAR\n",
+            ),
+        ]);
+        let e = r.unwrap_err();
+        assert!(
+            e.file.ends_with("team/h.ics") && e.position == Some((3, 1)),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_built_in_checklist_is_a_chain_of_one() {
+        let (_d, r) = load_in(&[(
+            "release.toml",
+            "[release]\nname = \"r\"\ndeployer = \"j\"\n",
+        )]);
+        let i = r.unwrap();
+        assert_eq!(i.chain.len(), 1);
+        assert_eq!(i.chain[0].shown, "(built-in)");
+        assert!(i.chain[0].path.is_none());
+    }
 }

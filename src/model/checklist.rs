@@ -1113,4 +1113,188 @@ mod tests {
             assert!(e.message.contains("unknown time zone"), "{bad}: {e}");
         }
     }
+
+    fn merged(parent: &str, child: &str) -> Template {
+        let p = RawTemplate::parse("parent.toml", parent).unwrap();
+        let c = RawTemplate::parse("child.toml", child).unwrap();
+        Template::from_raw(RawTemplate::merge(p, c), "child.toml", child).unwrap()
+    }
+
+    const PARENT: &str = r#"
+[checklist]
+name = "Company policy"
+[policy]
+timezone = "Asia/Seoul"
+min_on_call = 3
+evidence_max_age = "3d"
+min_approvers = { high = 2, critical = 3 }
+[policy.rules]
+list-freeze = "block"
+risk-underdeclared = "off"
+[[policy.freeze]]
+name = "friday"
+days = ["fri"]
+allow = "medium"
+[[policy.freeze]]
+name = "year-end"
+dates = ["2026-12-31"]
+allow = "none"
+[[items]]
+id = "a"
+prompt = "Parent A?"
+[[items]]
+id = "b"
+prompt = "Parent B?"
+"#;
+
+    #[test]
+    fn a_child_policy_key_replaces_the_parents_and_the_rest_is_kept() {
+        let t = merged(
+            PARENT,
+            "[policy]
+min_on_call = 1
+",
+        );
+        assert_eq!(t.policy.min_on_call, 1);
+        assert_eq!(t.policy.evidence_max_age.as_secs(), 3 * 86_400);
+        assert_eq!(t.policy.timezone.unwrap().name, "Asia/Seoul");
+    }
+
+    #[test]
+    fn min_approvers_is_one_key_and_a_severity_left_out_keeps_the_default() {
+        let t = merged(
+            PARENT,
+            "[policy]
+min_approvers = { high = 0 }
+",
+        );
+        assert_eq!(t.policy.min_approvers.high, 0);
+        assert_eq!(t.policy.min_approvers.critical, 1, "not the parent's 3");
+        assert_eq!(merged(PARENT, "").policy.min_approvers.critical, 3);
+    }
+
+    #[test]
+    fn rule_entries_merge_one_by_one() {
+        let t = merged(
+            PARENT,
+            "[policy.rules]
+list-freeze = \"warn\"
+freeze-window = \"warn\"
+",
+        );
+        let r = crate::rules::RuleId::parse;
+        assert_eq!(
+            t.policy.rules.get(&r("list-freeze").unwrap()),
+            Some(&RuleLevel::Warn)
+        );
+        assert_eq!(
+            t.policy.rules.get(&r("freeze-window").unwrap()),
+            Some(&RuleLevel::Warn)
+        );
+        assert_eq!(
+            t.policy.rules.get(&r("risk-underdeclared").unwrap()),
+            Some(&RuleLevel::Off)
+        );
+        assert_eq!(t.policy.rules.len(), 3);
+    }
+
+    #[test]
+    fn freeze_windows_are_the_parents_then_the_childs_a_same_name_replacing_in_place() {
+        let t = merged(
+            PARENT,
+            "[[policy.freeze]]\nname = \"launch\"\ndates = [\"2026-12-01\"]\nallow = \"low\"\n[[policy.freeze]]\nname = \"friday\"\ndays = [\"fri\"]\nallow = \"low\"\n",
+        );
+        let names: Vec<_> = t.policy.freeze.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["friday", "year-end", "launch"]);
+        assert_eq!(t.policy.freeze[0].allow, Allow::UpTo(Severity::Low));
+    }
+
+    #[test]
+    fn windows_set_anywhere_in_the_chain_replace_the_default_windows() {
+        let t = merged(PARENT, "");
+        let names: Vec<_> = t.policy.freeze.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["friday", "year-end"]);
+        let t = merged(
+            "[policy]\nmin_on_call = 1\n",
+            "[[policy.freeze]]\nname = \"x\"\ndays = [\"mon\"]\nallow = \"low\"\n",
+        );
+        assert_eq!(t.policy.freeze.len(), 1);
+        let t = merged("[policy]\nmin_on_call = 1\n", "");
+        let names: Vec<_> = t.policy.freeze.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["friday", "weekend"], "nobody set any: the defaults");
+    }
+
+    #[test]
+    fn items_are_the_parents_then_the_childs_a_same_id_replacing_in_place() {
+        let t = merged(
+            PARENT,
+            "[[items]]\nid = \"c\"\nprompt = \"Child C?\"\n[[items]]\nid = \"a\"\nprompt = \"Child A?\"\nhelp = \"See the runbook.\"\n",
+        );
+        let items: Vec<_> = t
+            .items
+            .iter()
+            .map(|i| (i.id.as_str(), i.prompt.as_str()))
+            .collect();
+        assert_eq!(
+            items,
+            [("a", "Child A?"), ("b", "Parent B?"), ("c", "Child C?")]
+        );
+        assert_eq!(t.items[0].help.as_deref(), Some("See the runbook."));
+        assert_eq!(
+            t.items[0].origin,
+            Some(Origin {
+                file: "child.toml".into(),
+                line: 5
+            })
+        );
+        assert_eq!(t.items[1].origin.as_ref().unwrap().file, "parent.toml");
+    }
+
+    #[test]
+    fn the_name_is_the_childs_or_else_the_parents() {
+        assert_eq!(
+            merged(PARENT, "[checklist]\nname = \"Payments\"\n").name,
+            "Payments"
+        );
+        assert_eq!(merged(PARENT, "").name, "Company policy");
+    }
+
+    #[test]
+    fn rules_that_cannot_be_lowered_refuse_anything_but_block() {
+        for rule in [
+            "critical-evidence",
+            "evidence-failed",
+            "two-person",
+            "deploy-time",
+            "release-commit",
+            "override-invalid",
+        ] {
+            for level in ["warn", "off"] {
+                let src = format!("[policy.rules]\n{rule} = \"{level}\"\n");
+                let e = Template::parse("t.toml", &src).unwrap_err();
+                assert_eq!(e.position, Some((2, 1)), "{e}");
+                assert!(
+                    e.message.contains(rule) && e.message.contains("only be set to \"block\""),
+                    "{e}"
+                );
+            }
+            let ok = Template::parse("t.toml", &format!("[policy.rules]\n{rule} = \"block\"\n"))
+                .unwrap();
+            assert_eq!(ok.policy.rules.len(), 1);
+        }
+    }
+
+    #[test]
+    fn unknown_rules_and_levels_are_input_errors() {
+        let e = Template::parse("t.toml", "[policy.rules]\nfriday = \"warn\"\n").unwrap_err();
+        assert!(e.message.contains("unknown rule \"friday\""), "{e}");
+        assert_eq!(e.position, Some((2, 1)));
+        let e = Template::parse("t.toml", "[policy.rules]\nlist-freeze = \"loud\"\n").unwrap_err();
+        assert!(
+            e.message
+                .contains("expected \"block\", \"warn\" or \"off\""),
+            "{e}"
+        );
+        assert_eq!(e.position, Some((2, 15)));
+    }
 }

@@ -367,4 +367,152 @@ mod tests {
         );
         assert_eq!(rules(&f.findings()), Vec::<&str>::new());
     }
+
+    #[test]
+    fn a_blocking_window_says_when_the_release_may_next_deploy() {
+        let f = Fixture::with(WED, "deploy_at = \"2026-11-27T23:00:00+09:00\"");
+        let found = f.findings();
+        assert!(
+            found[0]
+                .message
+                .ends_with("next time a high release may deploy: Mon 2026-11-30 00:00 KST"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn the_next_open_time_steps_over_back_to_back_windows_and_respects_from() {
+        // Friday and the weekend are frozen; so is Monday until 10:00.
+        let tpl = "[policy]\ntimezone = \"Asia/Seoul\"\n[[policy.freeze]]\nname = \"weekend\"\ndays = [\"fri\", \"sat\", \"sun\"]\nallow = \"low\"\n[[policy.freeze]]\nname = \"monday-morning\"\ndays = [\"mon\"]\nto = \"10:00\"\nallow = \"medium\"\n[[items]]\nid = \"ready\"\nprompt = \"?\"\n";
+        let m = MANIFEST.replace(WED, "deploy_at = \"2026-11-27T23:00:00+09:00\"");
+        let found = Fixture::new(&m, tpl, "[answers.ready]\nvalue = true\n").findings();
+        assert_eq!(rules(&found), ["freeze-window"]);
+        assert!(
+            found[0]
+                .message
+                .ends_with("may deploy: Mon 2026-11-30 10:00 KST"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_window_that_never_ends_says_nothing_was_found() {
+        let tpl = "[policy]\ntimezone = \"Asia/Seoul\"\n[[policy.freeze]]\nname = \"forever\"\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\nallow = \"none\"\n[[items]]\nid = \"ready\"\nprompt = \"?\"\n";
+        let found = Fixture::new(MANIFEST, tpl, "[answers.ready]\nvalue = true\n").findings();
+        assert!(found[0].message.ends_with("no time in the next 400 days lets a high release deploy under the policy's freeze windows"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn without_a_zone_the_next_open_time_is_on_deploy_ats_offset() {
+        let tpl = "[[items]]\nid = \"ready\"\nprompt = \"?\"\n";
+        let m = MANIFEST.replace(WED, "deploy_at = \"2026-11-28T10:00:00-05:00\"");
+        let found = Fixture::new(&m, tpl, "[answers.ready]\nvalue = true\n").findings();
+        assert!(
+            found[0]
+                .message
+                .ends_with("may deploy: Mon 2026-11-30 00:00 UTC-05:00"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    /// A fixture whose template has one window `holidays` over the given calendar.
+    fn with_calendar(deploy_at: &str, events: &str, extra: &str) -> Vec<crate::rules::Finding> {
+        use crate::model::checklist::{RawTemplate, Template, WindowCalendar};
+        let tpl = format!("[policy]\ntimezone = \"Asia/Seoul\"\n[[policy.freeze]]\nname = \"holidays\"\ncalendar = \"h.ics\"\nallow = \"medium\"\n{extra}[[items]]\nid = \"ready\"\nprompt = \"?\"\n");
+        let cal = crate::calendar::Calendar::parse(
+            "h.ics",
+            &format!("BEGIN:VCALENDAR\r\n{events}END:VCALENDAR\r\n"),
+        )
+        .unwrap();
+        let mut raw = RawTemplate::parse("t.toml", &tpl).unwrap();
+        raw.set_calendar(
+            0,
+            WindowCalendar {
+                path: "h.ics".into(),
+                events: std::sync::Arc::new(cal),
+            },
+        );
+        let m = MANIFEST.replace(WED, &format!("deploy_at = \"{deploy_at}\""));
+        let mut f = Fixture::new(&m, &tpl, "[answers.ready]\nvalue = true\n");
+        f.template = Template::from_raw(raw, "t.toml", &tpl).unwrap();
+        f.findings()
+    }
+
+    /// The freeze-window findings only (the fixture's evaluation time makes other rules fire
+    /// for some deploy times).
+    fn frozen(found: &[crate::rules::Finding]) -> Vec<&'static str> {
+        rules(found)
+            .into_iter()
+            .filter(|r| *r == "freeze-window")
+            .collect()
+    }
+
+    const CHUSEOK: &str = "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270914\r\nDTEND;VALUE=DATE:20270917\r\nSUMMARY:Chuseok\r\nEND:VEVENT\r\n";
+
+    #[test]
+    fn an_all_day_holiday_freezes_its_local_dates() {
+        let at = |t: &str| frozen(&with_calendar(t, CHUSEOK, ""));
+        assert_eq!(at("2027-09-13T23:59:00+09:00"), Vec::<&str>::new());
+        // 2027-09-13T15:00Z is already the 14th in Seoul.
+        assert_eq!(at("2027-09-13T15:00:00Z"), ["freeze-window"]);
+        assert_eq!(at("2027-09-16T23:59:00+09:00"), ["freeze-window"]);
+        assert_eq!(at("2027-09-17T00:00:00+09:00"), Vec::<&str>::new());
+        let found = with_calendar("2027-09-14T12:00:00+09:00", CHUSEOK, "");
+        assert!(
+            found[0]
+                .message
+                .ends_with("may deploy: Fri 2027-09-17 00:00 KST"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_timed_event_freezes_its_instants_within_from_and_to() {
+        let ev =
+            "BEGIN:VEVENT\r\nDTSTART:20261124T000000Z\r\nDTEND:20261126T000000Z\r\nEND:VEVENT\r\n";
+        // 09:00 KST on the 24th to 09:00 KST on the 26th; the window only covers 08:00-18:00.
+        let at = |t: &str| frozen(&with_calendar(t, ev, "from = \"08:00\"\nto = \"18:00\"\n"));
+        assert_eq!(at("2026-11-24T08:59:00+09:00"), Vec::<&str>::new());
+        assert_eq!(at("2026-11-24T09:00:00+09:00"), ["freeze-window"]);
+        assert_eq!(at("2026-11-24T20:00:00+09:00"), Vec::<&str>::new());
+        assert_eq!(at("2026-11-25T08:00:00+09:00"), ["freeze-window"]);
+        assert_eq!(at("2026-11-26T08:30:00+09:00"), ["freeze-window"]);
+        assert_eq!(at("2026-11-26T09:00:00+09:00"), Vec::<&str>::new());
+        let found = with_calendar(
+            "2026-11-26T08:30:00+09:00",
+            ev,
+            "from = \"08:00\"\nto = \"18:00\"\n",
+        );
+        assert!(
+            found[0]
+                .message
+                .ends_with("may deploy: Thu 2026-11-26 09:00 KST"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_yearly_holiday_with_an_exception_freezes_every_year_but_that_one() {
+        let ev = "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20251225\r\nRRULE:FREQ=YEARLY\r\nEXDATE;VALUE=DATE:20271225\r\nEND:VEVENT\r\n";
+        let at = |t: &str| frozen(&with_calendar(t, ev, ""));
+        assert_eq!(at("2026-12-25T10:00:00+09:00"), ["freeze-window"]);
+        assert_eq!(at("2027-12-25T10:00:00+09:00"), Vec::<&str>::new());
+        assert_eq!(at("2028-12-25T10:00:00+09:00"), ["freeze-window"]);
+    }
+
+    #[test]
+    fn a_calendar_with_no_event_after_the_deploy_warns() {
+        let found = with_calendar("2027-12-01T10:00:00+09:00", CHUSEOK, "");
+        assert_eq!(rules(&found), ["freeze-calendar"]);
+        assert!(found[0].message.contains("h.ics"), "{}", found[0].message);
+        assert_eq!(
+            rules(&with_calendar("2027-09-10T10:00:00+09:00", CHUSEOK, "")),
+            Vec::<&str>::new()
+        );
+    }
 }

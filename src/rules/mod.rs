@@ -292,4 +292,67 @@ prompt = "Ready?"
     fn the_base_release_draws_no_finding() {
         assert_eq!(Fixture::base().findings(), vec![]);
     }
+
+    fn with_rules(rules_toml: &str, deploy_at: &str) -> Vec<Finding> {
+        let tpl = format!("{TEMPLATE}[policy.rules]\n{rules_toml}");
+        let tpl = tpl.replace(
+            "[policy]\ntimezone = \"Asia/Seoul\"\n[[items]]\nid = \"ready\"\nprompt = \"Ready?\"\n",
+            "[[items]]\nid = \"ready\"\nprompt = \"Ready?\"\n[policy]\ntimezone = \"Asia/Seoul\"\n",
+        );
+        let m = MANIFEST.replace("2026-11-25T14:00:00+09:00", deploy_at);
+        Fixture::new(&m, &tpl, "[answers.ready]\nvalue = true\n").findings()
+    }
+
+    const FRIDAY: &str = "2026-11-27T23:00:00+09:00";
+
+    #[test]
+    fn a_rule_set_to_warn_reports_its_blocks_as_warnings_the_policy_lowered() {
+        let found = with_rules("freeze-window = \"warn\"\n", FRIDAY);
+        assert_eq!(rules(&found), ["freeze-window"]);
+        assert_eq!(found[0].level, Level::Warn);
+        assert!(found[0].lowered && !found[0].overridden);
+        assert!(
+            found[0].message.ends_with(
+                "(lowered to a warning by the policy: [policy.rules] freeze-window = \"warn\")"
+            ),
+            "{}",
+            found[0].message
+        );
+        let json = serde_json::to_value(&found[0]).unwrap();
+        assert_eq!(json["lowered"], true);
+        assert_eq!(json["level"], "warn");
+    }
+
+    #[test]
+    fn a_rule_set_to_off_is_dropped() {
+        assert_eq!(with_rules("freeze-window = \"off\"\n", FRIDAY), vec![]);
+    }
+
+    #[test]
+    fn block_makes_a_warn_only_rule_block() {
+        let m = "list_frozen_at = \"2026-11-23T14:00:00+09:00\"\n";
+        let found = with_rules("list-freeze = \"block\"\n", "2026-11-25T14:00:00+09:00");
+        assert_eq!(found, vec![], "nothing to raise");
+        let tpl = "[[items]]\nid = \"ready\"\nprompt = \"Ready?\"\n[policy]\ntimezone = \"Asia/Seoul\"\n[policy.rules]\nlist-freeze = \"block\"\n";
+        let f = Fixture::new(
+            &MANIFEST.replace(m, ""),
+            tpl,
+            "[answers.ready]\nvalue = true\n",
+        );
+        let found = f.findings();
+        assert_eq!(rules(&found), ["list-freeze"]);
+        assert_eq!(found[0].level, Level::Block);
+        assert!(!found[0].lowered);
+        let json = serde_json::to_value(&found[0]).unwrap();
+        assert!(json.get("lowered").is_none(), "{json}");
+    }
+
+    #[test]
+    fn a_rule_set_to_block_or_unset_leaves_its_findings_as_they_are() {
+        assert_eq!(
+            with_rules("freeze-window = \"block\"\n", FRIDAY)[0].level,
+            Level::Block
+        );
+        assert_eq!(with_rules("", FRIDAY)[0].level, Level::Block);
+    }
 }
