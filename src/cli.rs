@@ -67,6 +67,15 @@ pub enum CheckFormat {
     Text,
     Json,
     Markdown,
+    /// GitHub Actions workflow commands: annotations on the manifest in the pull request
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RiskFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,9 +97,13 @@ pub enum Command {
     },
     /// Show the risk matrix and the changes ranked by score
     #[command(
-        after_help = "Example:\n  relcheck risk -m release.toml\n\nExit codes: 0 shown · 2 input or usage error"
+        after_help = "Example:\n  relcheck risk -m release.toml --format markdown >> pr-comment.md\n\nExit codes: 0 shown · 2 input or usage error"
     )]
-    Risk,
+    Risk {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = RiskFormat::Text)]
+        format: RiskFormat,
+    },
     /// Walk through the checklist interactively, judge, and sign off on GO
     #[command(
         after_help = "Shows the risk matrix, asks each applicable checklist item not yet answered (saving every\nanswer at once to the answers file), judges like check, and on GO asks to sign off.\nWithout a terminal (or with CI set, or --non-interactive) it asks nothing and judges like\ncheck, listing on stderr the items that still need an answer.\n\nExample:\n  relcheck go -m release.toml\n\nExit codes: 0 GO and signed off · 1 NO-GO, or sign-off declined · 2 input or usage error · 130 interrupted"
@@ -177,4 +190,6 @@ pub enum SchemaFile {
     Manifest,
     /// The checklist template
     Checklist,
+    /// The JSON report of `check --format json`
+    Report,
 }

@@ -128,6 +128,7 @@ pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
                 id: item.id.clone(),
                 section: item.section.clone(),
                 prompt: item.prompt.clone(),
+                help: item.help.clone(),
                 required: item.required,
                 applies: item.applies(severity),
                 answer: answer.map(|a| a.value.display()),

@@ -488,7 +488,7 @@ impl Zone {
 }
 
 /// Lower bounds of the score bands; they rise strictly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Bands {
     pub medium: u32,
     pub high: u32,

@@ -29,7 +29,7 @@ pub use id::RuleId;
 pub use overrides::check as check_override;
 
 /// `block` findings make a NO-GO; `warn` findings are shown and signed off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Block,
@@ -45,8 +45,9 @@ impl Level {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
+    #[schemars(schema_with = "crate::schema::rule_id_in_report")]
     pub rule: RuleId,
     pub level: Level,
     /// A change id, an item id, an overridden rule's id, or `release`.
