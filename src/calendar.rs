@@ -518,4 +518,52 @@ mod tests {
         assert_eq!(duration("1D"), None);
         assert_eq!(duration("PT1D"), None);
     }
+
+    #[test]
+    fn the_shipped_korean_calendar_holds_the_holidays_it_names() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/checklists/holidays/kr-2026-2027.ics"
+        );
+        let c = Calendar::parse("kr.ics", &std::fs::read_to_string(path).unwrap()).unwrap();
+        let days = |year: i32| {
+            let mut n = 0;
+            let mut day = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+            while day.year() == year {
+                n += usize::from(c.covers_date(day));
+                day = day.succ_opt().unwrap();
+            }
+            n
+        };
+        use chrono::Datelike;
+        // Days off, Seollal and Chuseok three days each: 2026 has 16 holidays (with the local
+        // elections and 4 substitutes) on 20 days; 2027 has 15 (with 6 substitutes) on 20.
+        assert_eq!(days(2026), 20);
+        assert_eq!(days(2027), 20);
+        for holiday in [
+            "2026-02-16",
+            "2026-02-18",
+            "2026-03-02",
+            "2026-05-25",
+            "2026-09-24",
+            "2026-09-26",
+            "2026-10-05",
+            "2027-02-09",
+            "2027-09-16",
+            "2027-10-11",
+            "2027-12-27",
+        ] {
+            assert!(c.covers_date(d(holiday)), "{holiday}");
+        }
+        for workday in [
+            "2026-02-19",
+            "2026-09-23",
+            "2026-09-28",
+            "2027-02-10",
+            "2027-12-24",
+        ] {
+            assert!(!c.covers_date(d(workday)), "{workday}");
+        }
+        assert!(!c.unbounded);
+    }
 }

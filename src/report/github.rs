@@ -40,7 +40,7 @@ impl Render for Github<'_> {
             let _ = writeln!(
                 s,
                 "::{command} file={},line={},title={}::{}",
-                property(&at.file),
+                property(&normal(&at.file)),
                 at.line,
                 property(&title),
                 data(&format!("{} Hint: {}", f.message, f.hint))
@@ -63,6 +63,22 @@ impl Render for Github<'_> {
         );
         s
     }
+}
+
+/// A path without `.` and `a/..` in it, as GitHub names files in a pull request
+/// (`examples/holidays/../../checklists/standard.toml` is `checklists/standard.toml`).
+pub fn normal(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "." => {}
+            ".." if parts.last().is_some_and(|p| *p != ".." && !p.is_empty()) => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
 }
 
 /// A message (the part after `::`).
@@ -114,10 +130,17 @@ pub fn locate(inputs: &Inputs, f: &Finding) -> Location {
             }
         }
         RuleId::Checklist => {
+            // The built-in checklist is in no file of the repository: the release line.
             if let Some(origin) = inputs
                 .template
                 .item(&f.subject)
                 .and_then(|i| i.origin.as_ref())
+                .filter(|o| {
+                    inputs
+                        .chain
+                        .iter()
+                        .any(|t| t.path.is_some() && t.shown == o.file)
+                })
             {
                 return Location {
                     file: origin.file.clone(),
@@ -162,6 +185,17 @@ fn release_line(inputs: &Inputs) -> Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_named_without_dot_segments() {
+        assert_eq!(
+            normal("examples/holidays/../../checklists/standard.toml"),
+            "checklists/standard.toml"
+        );
+        assert_eq!(normal("./a/./b.toml"), "a/b.toml");
+        assert_eq!(normal("../shared/p.toml"), "../shared/p.toml");
+        assert_eq!(normal("/etc/../x"), "/x");
+    }
 
     #[test]
     fn messages_and_properties_escape_as_github_says() {
