@@ -78,6 +78,25 @@ impl Calendar {
             {
                 continue;
             }
+            for p in &c.properties {
+                let tzid = p
+                    .params
+                    .iter()
+                    .find(|x| x.key.as_str().eq_ignore_ascii_case("TZID"));
+                if let Some(id) = tzid.and_then(|x| x.val.as_ref()) {
+                    let id = id.as_str().trim_matches('"');
+                    if crate::model::checklist::Zone::get(id.trim_start_matches('/')).is_none() {
+                        return Err(err_line(
+                            line_of(p),
+                            format!(
+                                "{}: TZID \"{}\" is not an IANA time zone name such as Asia/Seoul",
+                                p.name.as_str(),
+                                crate::report::escape::terminal(id)
+                            ),
+                        ));
+                    }
+                }
+            }
             let prop = |name: &str| c.find_prop(name);
             let dtstart = prop("DTSTART")
                 .ok_or_else(|| err_line(first_line, "an event (VEVENT) without DTSTART".into()))?;
@@ -565,5 +584,16 @@ mod tests {
             assert!(!c.covers_date(d(workday)), "{workday}");
         }
         assert!(!c.unbounded);
+    }
+
+    #[test]
+    fn a_tzid_that_is_no_iana_zone_is_an_error_naming_it() {
+        let e = Calendar::parse("h.ics", "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;TZID=Korea Standard Time:20261127T090000\nEND:VEVENT\nEND:VCALENDAR\n")
+            .unwrap_err();
+        assert_eq!(e.position, Some((3, 1)), "{e}");
+        assert!(
+            e.message.contains("\"Korea Standard Time\" is not an IANA"),
+            "{e}"
+        );
     }
 }
