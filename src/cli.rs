@@ -88,7 +88,7 @@ pub enum SignoffFormat {
 pub enum Command {
     /// Judge the release without asking anything: GO or NO-GO, for CI and Makefiles
     #[command(
-        after_help = "Example:\n  relcheck check -m release.toml --format json > report.json\n\nExit codes: 0 GO · 1 NO-GO · 2 input or usage error"
+        after_help = "Example:\n  relcheck check -m release.toml --format json > report.json\n  relcheck check -m release.toml --format github   # annotations in GitHub Actions\n\nExit codes: 0 GO · 1 NO-GO · 2 input or usage error"
     )]
     Check {
         /// Output format
@@ -158,7 +158,7 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Print the JSON Schema of the manifest or of the checklist template
+    /// Print the JSON Schema of the manifest, the checklist template or the JSON report
     #[command(
         after_help = "Example:\n  relcheck schema checklist > checklist.schema.json\n\nExit codes: 0 printed · 2 usage error"
     )]
