@@ -46,6 +46,18 @@ pub struct Global {
     #[arg(long, global = true, env = "RELCHECK_NOW", value_name = "RFC3339")]
     pub now: Option<String>,
 
+    /// The Prometheus that verifies alerts and watch checks [default: [monitoring].prometheus].
+    /// A user:password in the URL is sent as basic auth; RELCHECK_PROMETHEUS_TOKEN as a
+    /// bearer token. Neither is ever printed
+    #[arg(
+        long,
+        global = true,
+        env = "RELCHECK_PROMETHEUS_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub prometheus: Option<String>,
+
     /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -76,6 +88,19 @@ pub enum RiskFormat {
     Text,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -121,6 +146,9 @@ pub enum Command {
         /// Where to write the sign-off [default: signoffs/<deploy date>-<name>.md beside the manifest]
         #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
+        /// Replace the --out file if it exists
+        #[arg(long, requires = "out")]
+        force: bool,
     },
     /// Record your approval of this version of the manifest (two-person rule), SSH-signed with --key
     #[command(
@@ -145,7 +173,55 @@ pub enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = SignoffFormat::Markdown)]
         format: SignoffFormat,
-        /// Write to this file instead of stdout
+        /// Write to this file instead of stdout (an existing file only with --force)
+        #[arg(short, long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Replace the --out file if it exists
+        #[arg(long, requires = "out")]
+        force: bool,
+    },
+    /// Check a sign-off's record against the files as they are now
+    #[command(
+        after_help = "Re-reads every file the record lists (manifest, templates, answers, approvals, evidence),\ncompares each sha256 with the recorded one, recomputes the record's digest, and says which\ninput changed or is gone. Paths resolve against -m's folder when given, else the parent of\nthe record's folder (records live in signoffs/ beside the manifest).\n\nExample:\n  relcheck verify signoffs/2026-11-25-release.json\n\nExit codes: 0 the sign-off stands · 1 an input changed or is gone, or the record was altered · 2 the record cannot be read"
+    )]
+    Verify {
+        /// The sign-off's JSON record
+        #[arg(value_name = "RECORD")]
+        record: PathBuf,
+    },
+    /// The team's release history from its sign-off and watch records
+    #[command(
+        after_help = "Lists every signed-off release (deploy time in its policy's zone, weekday, severity,\nverdict, overrides, watch outcome), then releases by weekday × severity, releases inside a\nfreeze window by override, overrides by rule and approver, NO-GO sign-offs, watched releases\nand the change failure rate (watches that breached ÷ watches that ended healthy or breached).\n\nExample:\n  relcheck log signoffs --since 2026-01-01\n\nExit codes: 0 shown · 2 the folder cannot be read or a usage error"
+    )]
+    Log {
+        /// The folder of records [default: signoffs/ beside the manifest]
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Only releases deployed on or after this date (YYYY-MM-DD, in each release's zone)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        format: LogFormat,
+    },
+    /// Watch the release after the deploy: its checks against Prometheus, step by step
+    #[command(
+        after_help = "Verifies the watch period against Prometheus: the manifest's [[monitoring.checks]], the\ntemplate's [[policy.checks]] and one check per alert in [monitoring].alerts, at the window's\nstart and every --interval up to its end. Steps already past are judged at once from\nhistory; the rest are waited for. The first breach ends the watch with the rollback plan to\nrun. The record is written beside the release's latest sign-off (<sign-off>.watch.json).\n\nExample:\n  relcheck watch --prometheus http://prometheus:9090 --for 48h --interval 30m\n\nExit codes: 0 healthy · 1 breach or unknown · 2 input or usage error · 130 interrupted"
+    )]
+    Watch {
+        /// The window's start, RFC 3339 with an offset [default: deploy_at, else the evaluation time]
+        #[arg(long, value_name = "RFC3339")]
+        from: Option<String>,
+        /// The window's length, e.g. 30m or 48h [default: watch_minutes, else min_watch_minutes]
+        #[arg(long = "for", value_name = "DURATION")]
+        length: Option<humantime::Duration>,
+        /// Time between steps, at least 1s
+        #[arg(long, default_value = "30s", value_name = "DURATION")]
+        interval: humantime::Duration,
+        /// Output: the screen (text), or the record as JSON on stdout
+        #[arg(long, value_enum, default_value_t = WatchFormat::Text)]
+        format: WatchFormat,
+        /// Where to write the record [default: beside the release's latest sign-off]
         #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
     },

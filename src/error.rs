@@ -40,11 +40,15 @@ impl InputError {
     }
 }
 
+/// Shown on a terminal: the file's name and the message may quote file text, so they lose
+/// control characters (an escape sequence in a key name must not repaint the screen).
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = crate::report::escape::terminal(&self.file);
+        let message = crate::report::escape::terminal(&self.message);
         match self.position {
-            Some((line, col)) => write!(f, "{}:{}:{}: {}", self.file, line, col, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
+            Some((line, col)) => write!(f, "{file}:{line}:{col}: {message}"),
+            None => write!(f, "{file}: {message}"),
         }
     }
 }
@@ -74,6 +78,18 @@ mod tests {
         assert_eq!(line_col(s, 0), (1, 1));
         assert_eq!(line_col(s, 6), (2, 1));
         assert_eq!(line_col(s, s.find("22").unwrap()), (2, 6));
+    }
+
+    #[test]
+    fn display_drops_control_characters_from_quoted_file_text() {
+        let e = InputError::new(
+            "release.toml",
+            "unknown key `\u{1b}]0;owned\u{7}\u{1b}[2J\u{1b}[31mFAKE: relcheck says GO\u{202E}\u{9b}`",
+        );
+        assert_eq!(
+            e.to_string(),
+            "release.toml: unknown key `]0;owned[2J[31mFAKE: relcheck says GO`"
+        );
     }
 
     #[test]

@@ -135,6 +135,12 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
     let (chain, template) = load_chain(template_path.as_deref())?;
     let template_bytes = chain.last().map(|t| t.bytes.clone()).unwrap_or_default();
 
+    manifest.check_names_against(
+        &shown(&manifest_path),
+        std::str::from_utf8(&manifest_bytes).unwrap_or_default(),
+        &template.policy.checks,
+    )?;
+
     let answers_path = loc
         .answers
         .clone()

@@ -34,7 +34,17 @@ pub fn assess(inputs: &Inputs, now: DateTime<FixedOffset>) -> RiskView {
     }
 }
 
+/// The judgement with no Prometheus asked (as when none is named).
 pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
+    judge_probed(inputs, now, &rules::MonitoringProbe::NotNamed)
+}
+
+/// The judgement, with what the named Prometheus said (asked by the caller, before).
+pub fn judge_probed(
+    inputs: &Inputs,
+    now: DateTime<FixedOffset>,
+    probe: &rules::MonitoringProbe,
+) -> Report {
     let m = &inputs.manifest;
     let policy = &inputs.template.policy;
     let deploy_at = m.release.deploy_at.map_or(now, |t| t.0);
@@ -105,6 +115,7 @@ pub fn judge(inputs: &Inputs, now: DateTime<FixedOffset>) -> Report {
         approvals: &approvals,
         signed_approvals_only: inputs.signers.is_some(),
         deployed_commit: inputs.deployed_commit.as_deref(),
+        monitoring: probe,
     };
     let found = rules::evaluate(&rule_ctx);
     let (verdict, findings, overrides) = verdict::decide(

@@ -7,6 +7,7 @@ mod prompt;
 use clap::Parser;
 use cli::{Cli, Command};
 use commands::Outcome;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
             non_interactive,
             by,
             out,
+            force,
         } => commands::go::run(
             g,
             &commands::go::Args {
@@ -30,12 +32,35 @@ fn main() -> ExitCode {
                 non_interactive,
                 by,
                 out,
+                force,
             },
         ),
         Command::Approve { by, key, yes } => {
             commands::approve::run(g, &commands::approve::Args { by, key, yes })
         }
-        Command::Signoff { format, out } => commands::signoff::run(g, format, out.as_deref()),
+        Command::Signoff { format, out, force } => {
+            commands::signoff::run(g, format, out.as_deref(), force)
+        }
+        Command::Verify { record } => commands::verify::run(g, &record),
+        Command::Log { dir, since, format } => {
+            commands::log::run(g, dir.as_deref(), since.as_deref(), format)
+        }
+        Command::Watch {
+            from,
+            length,
+            interval,
+            format,
+            out,
+        } => commands::watch::run(
+            g,
+            &commands::watch::Args {
+                from,
+                length: length.map(Into::into),
+                interval: interval.into(),
+                format,
+                out,
+            },
+        ),
         Command::Init { force } => commands::init::run(g, force),
         Command::Schema { file } => commands::schema::run(file),
         Command::Completions { shell } => commands::completions::completions(shell),
@@ -46,7 +71,8 @@ fn main() -> ExitCode {
         Ok(Outcome::NoGo) => ExitCode::from(1),
         Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(e) => {
-            eprintln!("error: {e}");
+            // Not eprintln!: a stderr that cannot be written must not turn exit 2 into a panic.
+            let _ = writeln!(std::io::stderr(), "error: {e}");
             ExitCode::from(2)
         }
     }

@@ -6,7 +6,8 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Select};
 use relcheck::model::answers::Value;
 use relcheck::model::checklist::ItemKind;
-use relcheck::walk::{Prompter, Question};
+use relcheck::report::escape::terminal as t;
+use relcheck::walk::{Elsewhere, Prompter, Question};
 use std::io::{self, IsTerminal};
 
 pub struct Terminal {
@@ -90,9 +91,10 @@ impl Terminal {
         choices: &[String],
         default: Option<usize>,
     ) -> io::Result<Option<usize>> {
+        let labels: Vec<String> = choices.iter().map(|c| t(c)).collect();
         let s = Select::with_theme(&*self.theme)
             .with_prompt(prompt)
-            .items(choices)
+            .items(&labels)
             .default(default.unwrap_or(0));
         self.cancellable(s.interact_on_opt(&self.term))
     }
@@ -107,7 +109,7 @@ impl Terminal {
     ) -> io::Result<Option<String>> {
         loop {
             let shown = match default {
-                Some(d) => format!("{prompt} [{d}]: "),
+                Some(d) => format!("{prompt} [{}]: ", t(d)),
                 None => format!("{prompt}: "),
             };
             self.term.write_str(&shown)?;
@@ -170,18 +172,36 @@ impl Terminal {
 }
 
 impl Prompter for Terminal {
+    fn elsewhere(&mut self, e: &Elsewhere) {
+        let by = e
+            .theirs
+            .by
+            .as_deref()
+            .map_or(String::new(), |b| format!(" by {}", t(b)));
+        let mut s = format!(
+            "\n{} {}\n    answered in another session{by}: {}\n",
+            self.bold("meanwhile:"),
+            t(&e.item.prompt),
+            t(&e.theirs.value.display())
+        );
+        if let Some(mine) = &e.discarded {
+            s += &format!(
+                "    that answer stays; yours ({}) was not saved (relcheck go --reset asks again)\n",
+                t(&mine.display())
+            );
+        }
+        self.say(&s);
+    }
+
     fn ask(&mut self, q: &Question) -> io::Result<Option<Value>> {
         if q.opens_section {
-            self.say(&format!("\n{}\n", self.bold(&q.item.section)));
+            self.say(&format!("\n{}\n", self.bold(&t(&q.item.section))));
         }
         // The question goes on its own wrapped lines; the widget keeps a one-line prompt, so
         // its redraws never have to clear a wrapped line.
         let optional = if q.item.required { "" } else { " (optional)" };
         let progress = format!("[{}/{}] ", q.index, q.total);
-        let question = format!(
-            "{}{optional}",
-            relcheck::report::escape::terminal(&q.item.prompt)
-        );
+        let question = format!("{}{optional}", t(&q.item.prompt));
         let width = self.width();
         self.say(&relcheck::fmt::wrap(&progress, &question, width));
         Ok(match q.item.kind {

@@ -39,7 +39,12 @@ pub fn band(score: u32, bands: &Bands) -> Severity {
 pub fn assess(change: &Change, bands: &Bands) -> Assessed {
     let score = u32::from(change.impact) * u32::from(change.likelihood);
     let band = band(score, bands);
-    let secs = change.recovery.0.as_secs() + u64::from(change.recovery.0.subsec_nanos() > 0);
+    // Parsing caps a recovery (see `Span`), so this cannot overflow.
+    let secs = change
+        .recovery
+        .0
+        .as_secs()
+        .saturating_add(u64::from(change.recovery.0.subsec_nanos() > 0));
     Assessed {
         id: change.id.get_ref().clone(),
         title: change.title.clone(),

@@ -230,6 +230,24 @@ pub(crate) fn change_id(_: &mut SchemaGenerator) -> Schema {
     })
 }
 
+/// A reference to a change of the same manifest by its id.
+pub(crate) fn change_ref(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "The change this check guards, by its id: a breach shows its rollback plan",
+        "type": "string",
+        "pattern": "^\\s*[a-z0-9][a-z0-9._-]*\\s*$"
+    })
+}
+
+/// An http:// or https:// URL.
+pub(crate) fn http_url(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "Where alerts and watch checks are verified, e.g. \"http://prometheus.internal:9090\" (also --prometheus URL, RELCHECK_PROMETHEUS_URL); a user:password in it is sent as basic auth",
+        "type": "string",
+        "pattern": "^\\s*[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+"
+    })
+}
+
 /// A string with something in it besides blanks.
 pub(crate) fn non_blank(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": "string", "pattern": "\\S" })
@@ -288,6 +306,14 @@ impl JsonSchema for Clock {
             "pattern": "^\\s*(([01]\\d|2[0-3]):[0-5]\\d|24:00)\\s*$"
         })
     }
+}
+
+/// A watch check needs `max` or `min` (or both).
+pub(crate) fn needs_a_bound(schema: &mut Schema) {
+    schema.insert(
+        "anyOf".into(),
+        serde_json::json!([{ "required": ["max"] }, { "required": ["min"] }]),
+    );
 }
 
 /// Every evidence kind but `attestation` needs a `path`.

@@ -4,7 +4,7 @@
 
 use crate::error::InputError;
 use crate::inputs::Inputs;
-use crate::model::answers::{edit, Answers, Value};
+use crate::model::answers::{edit, Answer, Answers, Value};
 use crate::model::checklist::Item;
 use crate::model::values::Timestamp;
 use crate::{risk, store};
@@ -22,9 +22,21 @@ pub struct Question<'a> {
     pub default: Option<Value>,
 }
 
+/// An answer that another session saved while this walk ran. It is kept, never reverted.
+#[derive(Debug, Clone)]
+pub struct Elsewhere<'a> {
+    pub item: &'a Item,
+    pub theirs: Answer,
+    /// This walk's answer to the same item, given after theirs was saved: not saved.
+    pub discarded: Option<Value>,
+}
+
 /// Asks questions. `Ok(None)` means the person cancelled (Esc or Ctrl-C).
 pub trait Prompter {
     fn ask(&mut self, q: &Question) -> std::io::Result<Option<Value>>;
+    /// Says that another session answered an item meanwhile (and, when this walk answered
+    /// it too, that this walk's answer was not saved).
+    fn elsewhere(&mut self, e: &Elsewhere);
 }
 
 /// How a walk ended.
@@ -56,8 +68,13 @@ pub fn pending<'a>(inputs: &'a Inputs, answers: &Answers) -> Vec<&'a Item> {
 }
 
 /// Walks the checklist: sets stale answers aside (or all of them with `reset`), then asks
-/// each pending item, writing the answers file atomically after every answer. `clock` gives
-/// each answer's time.
+/// each pending item, saving every answer the moment it is given. `clock` gives each
+/// answer's time.
+///
+/// Each save is a read-modify-write of the answers file as it is now, under the lock (see
+/// [`store::update_locked`]), so an answer another session saved meanwhile is kept: it is
+/// shown through [`Prompter::elsewhere`], its item is not asked again, and this walk's own
+/// answer to an item someone else answered first is not saved.
 pub fn walk(
     inputs: &Inputs,
     prompter: &mut dyn Prompter,
@@ -67,44 +84,107 @@ pub fn walk(
     let path = &inputs.answers_path;
     let shown = path.display().to_string();
     let sha = inputs.manifest_sha256();
-    let mut text: Option<String> = inputs
-        .answers_bytes
-        .as_ref()
-        .map(|b| String::from_utf8_lossy(b).into_owned());
-    let mut answers = inputs.answers.clone();
+    let template = &inputs.template;
+    let parse = |text: Option<&str>| match text {
+        Some(t) => Answers::parse(&shown, t, template),
+        None => Ok(Answers::default()),
+    };
 
-    let has_answers = !answers.given.is_empty();
-    if has_answers && (opts.reset || !answers.current_for(&sha)) {
-        let aside =
-            edit::set_aside(text.as_deref(), &sha).map_err(|e| InputError::new(&shown, e))?;
-        store::write_atomic(path, aside.as_bytes())?;
-        answers = Answers::parse(&shown, &aside, &inputs.template)?;
-        text = Some(aside);
-    }
+    // What the file holds as far as this walk knows; anything else is another session's.
+    let mut known: Answers = store::update_locked_with(path, |current| {
+        let answers = parse(current)?;
+        if !answers.given.is_empty() && (opts.reset || !answers.current_for(&sha)) {
+            let aside = edit::set_aside(current, &sha).map_err(|e| InputError::new(&shown, e))?;
+            let answers = parse(Some(&aside))?;
+            Ok((Some(aside), answers))
+        } else {
+            Ok((None, answers))
+        }
+    })?;
 
-    let items = pending(inputs, &answers);
+    let items = pending(inputs, &known);
     let total = items.len();
+    let mut asked = 0;
     let mut last_section: Option<&str> = None;
     for (i, item) in items.iter().enumerate() {
+        // Answers saved elsewhere since the last look: shown, and their items not asked.
+        let now = parse(store::read(path)?.as_deref())?;
+        show_news(prompter, template, &known, &now, None);
+        known = now;
+        if known.given.contains_key(&item.id) {
+            continue;
+        }
         let q = Question {
             item,
             index: i + 1,
             total,
             opens_section: last_section != Some(item.section.as_str()),
-            default: answers.default_for(&item.id).cloned(),
+            default: known.default_for(&item.id).cloned(),
         };
         last_section = Some(&item.section);
         let answer = match prompter.ask(&q) {
             Ok(Some(v)) => v,
-            Ok(None) => return Ok(Walked::Cancelled { answered: i }),
+            Ok(None) => return Ok(Walked::Cancelled { answered: asked }),
             Err(e) => return Err(InputError::new("terminal", format!("cannot ask: {e}"))),
         };
-        let updated = edit::record(text.as_deref(), &item.id, &answer, opts.by, clock(), &sha)
-            .map_err(|e| InputError::new(&shown, e))?;
-        store::write_atomic(path, updated.as_bytes())?;
-        text = Some(updated);
+        let at = clock();
+        let (before, after, kept_theirs) = store::update_locked_with(path, |current| {
+            let now = parse(current)?;
+            if !now.given.is_empty() && !now.current_for(&sha) {
+                return Err(InputError::new(
+                    &shown,
+                    "was set for another version of the manifest while this walk ran; \
+                     nothing saved, run relcheck go again",
+                ));
+            }
+            if now.given.contains_key(&item.id) {
+                // Someone answered this item while it was on screen here: theirs stays.
+                return Ok((None, (now.clone(), now, true)));
+            }
+            let updated = edit::record(current, &item.id, &answer, opts.by, at, &sha)
+                .map_err(|e| InputError::new(&shown, e))?;
+            let after = parse(Some(&updated))?;
+            Ok((Some(updated), (now, after, false)))
+        })?;
+        let discarded = kept_theirs.then_some(&answer);
+        show_news(
+            prompter,
+            template,
+            &known,
+            &before,
+            discarded.map(|v| (&item.id, v)),
+        );
+        // Exactly what was written: whatever comes after it is news at the next look.
+        known = after;
+        if !kept_theirs {
+            asked += 1;
+        }
     }
-    Ok(Walked::Done { asked: total })
+    Ok(Walked::Done { asked })
+}
+
+/// Tells the prompter about every answer in `now` that `known` did not have (or had
+/// otherwise); `discarded` is this walk's unsaved answer to one of them.
+fn show_news(
+    prompter: &mut dyn Prompter,
+    template: &crate::model::checklist::Template,
+    known: &Answers,
+    now: &Answers,
+    discarded: Option<(&String, &Value)>,
+) {
+    for (id, theirs) in &now.given {
+        if known.given.get(id) == Some(theirs) {
+            continue;
+        }
+        let Some(item) = template.item(id) else {
+            continue;
+        };
+        prompter.elsewhere(&Elsewhere {
+            item,
+            theirs: theirs.clone(),
+            discarded: discarded.filter(|d| d.0 == id).map(|d| d.1.clone()),
+        });
+    }
 }
 
 #[cfg(test)]
@@ -152,10 +232,16 @@ prompt = "Critical only"
 when = "critical"
 "#;
 
+    /// Another session's work, run while a question is on screen.
+    type Meanwhile = Box<dyn FnMut(&str)>;
+
     /// Answers from a script, and remembers what it was asked.
     struct Scripted {
         answers: VecDeque<Option<Value>>,
         asked: Vec<(String, usize, usize, bool, Option<Value>)>,
+        elsewhere: Vec<(String, Value, Option<Value>)>,
+        /// Runs while a question is on screen: another session at work.
+        meanwhile: Option<Meanwhile>,
     }
 
     impl Prompter for Scripted {
@@ -167,7 +253,18 @@ when = "critical"
                 q.opens_section,
                 q.default.clone(),
             ));
+            if let Some(f) = &mut self.meanwhile {
+                f(&q.item.id);
+            }
             Ok(self.answers.pop_front().expect("asked more than scripted"))
+        }
+
+        fn elsewhere(&mut self, e: &Elsewhere) {
+            self.elsewhere.push((
+                e.item.id.clone(),
+                e.theirs.value.clone(),
+                e.discarded.clone(),
+            ));
         }
     }
 
@@ -175,6 +272,8 @@ when = "critical"
         Scripted {
             answers: answers.into(),
             asked: vec![],
+            elsewhere: vec![],
+            meanwhile: None,
         }
     }
 
@@ -321,5 +420,120 @@ when = "critical"
             walk(&inputs, &mut p, &opts(), clock).unwrap(),
             Walked::Done { asked: 0 }
         );
+    }
+
+    /// Another session on the same file: resets it and records `id` = `value`.
+    fn other_session(
+        path: std::path::PathBuf,
+        reset: bool,
+        id: &'static str,
+        value: Value,
+    ) -> impl FnMut(&str) {
+        move |_| {
+            let inputs = load(&Locations {
+                manifest: Some(path.join("release.toml")),
+                ..Locations::default()
+            })
+            .unwrap();
+            let sha = inputs.manifest_sha256();
+            store::update_locked::<InputError>(&inputs.answers_path, |cur| {
+                let cur = match reset {
+                    true => Some(edit::set_aside(cur, &sha).unwrap()),
+                    false => cur.map(str::to_string),
+                };
+                Ok(edit::record(cur.as_deref(), id, &value, "minho", clock(), &sha).unwrap())
+            })
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn an_answer_another_session_saved_meanwhile_is_kept_shown_and_not_asked() {
+        let (dir, loc) = setup();
+        let inputs = load(&loc).unwrap();
+        // The first answer is saved; while the second question is on screen, another session
+        // resets the file and answers the first item "no".
+        let mut p = scripted(vec![
+            Some(Value::Bool(true)),
+            Some(Value::Text("fast".into())),
+            Some(Value::Text("hana".into())),
+        ]);
+        let mut once = Some(other_session(
+            dir.path().to_path_buf(),
+            true,
+            "plan",
+            Value::Bool(false),
+        ));
+        p.meanwhile = Some(Box::new(move |id: &str| {
+            if id == "time" {
+                if let Some(mut f) = once.take() {
+                    f(id);
+                }
+            }
+        }));
+        assert_eq!(
+            walk(&inputs, &mut p, &opts(), clock).unwrap(),
+            Walked::Done { asked: 3 }
+        );
+        assert_eq!(
+            p.elsewhere,
+            [("plan".to_string(), Value::Bool(false), None)]
+        );
+        let saved = load(&loc).unwrap().answers;
+        assert_eq!(saved.given["plan"].value, Value::Bool(false));
+        assert_eq!(saved.given["plan"].by.as_deref(), Some("minho"));
+        assert_eq!(saved.given["time"].value, Value::Text("fast".into()));
+        assert_eq!(saved.given["watcher"].value, Value::Text("hana".into()));
+    }
+
+    #[test]
+    fn an_item_answered_elsewhere_while_on_screen_keeps_the_first_answer() {
+        let (dir, loc) = setup();
+        let inputs = load(&loc).unwrap();
+        let mut p = scripted(vec![
+            Some(Value::Bool(true)),
+            Some(Value::Text("fast".into())),
+            Some(Value::Text("hana".into())),
+        ]);
+        let mut other = other_session(
+            dir.path().to_path_buf(),
+            false,
+            "time",
+            Value::Text("slow".into()),
+        );
+        let mut later = other_session(
+            dir.path().to_path_buf(),
+            false,
+            "watcher",
+            Value::Text("jiho".into()),
+        );
+        p.meanwhile = Some(Box::new(move |id: &str| {
+            if id == "time" {
+                // Both: the item on screen, and the one after it.
+                other(id);
+                later(id);
+            }
+        }));
+        assert_eq!(
+            walk(&inputs, &mut p, &opts(), clock).unwrap(),
+            Walked::Done { asked: 1 }
+        );
+        assert_eq!(
+            p.elsewhere,
+            [
+                (
+                    "time".to_string(),
+                    Value::Text("slow".into()),
+                    Some(Value::Text("fast".into()))
+                ),
+                ("watcher".to_string(), Value::Text("jiho".into()), None),
+            ]
+        );
+        // "watcher" was never asked here.
+        assert_eq!(p.asked.len(), 2);
+        let saved = load(&loc).unwrap().answers;
+        assert_eq!(saved.given["time"].value, Value::Text("slow".into()));
+        assert_eq!(saved.given["watcher"].value, Value::Text("jiho".into()));
+        assert_eq!(saved.given["plan"].value, Value::Bool(true));
     }
 }

@@ -215,3 +215,111 @@ fn ci_set_means_no_questions_even_on_a_terminal() {
     assert!(!String::from_utf8_lossy(all.as_bytes()).contains("[1/10]"));
     assert_eq!(exit_code(&s), 1);
 }
+
+/// Two engineers walk the same answers file in two terminals. One answers the first item
+/// "yes" and pauses; the other resets and answers it "no"; the first goes on. The "no" is
+/// never reverted, each sees what the other saved, and the release is NO-GO.
+#[test]
+fn two_sessions_on_one_answers_file_never_revert_each_other() {
+    let dir = story();
+    let mut a = go(dir.path(), &[]);
+    answer(&mut a, 1, 10, "y");
+    a.expect("[2/10]").unwrap();
+    assert_eq!(
+        answers(dir.path())["answers"]["rollback.plan"]["value"].as_bool(),
+        Some(true)
+    );
+
+    let mut b = go(dir.path(), &["--reset"]);
+    answer(&mut b, 1, 10, "n");
+    b.expect("[2/10]").unwrap();
+    assert_eq!(
+        answers(dir.path())["answers"]["rollback.plan"]["value"].as_bool(),
+        Some(false)
+    );
+
+    // The first session goes on: its next save keeps the "no" and says so.
+    answer_shown(&mut a, SCRIPT[1]);
+    a.expect("meanwhile:").unwrap();
+    a.expect("answered in another session by jiyoon: no")
+        .unwrap();
+    for (i, keys) in SCRIPT.iter().enumerate().skip(2) {
+        answer(&mut a, i + 1, 10, keys);
+    }
+    a.expect("NO-GO").unwrap();
+    a.expect(Eof).unwrap();
+    assert_eq!(exit_code(&a), 1);
+
+    // The second one answers the item that was on its screen all along: the first answer
+    // stays, and nothing else is asked (everything is answered).
+    answer_shown(&mut b, "hana");
+    b.expect("yours (hana) was not saved").unwrap();
+    b.expect("NO-GO").unwrap();
+    b.expect(Eof).unwrap();
+    assert_eq!(exit_code(&b), 1);
+
+    let saved = answers(dir.path());
+    let given = saved["answers"].as_table().unwrap();
+    assert_eq!(given.len(), 10, "{saved}");
+    assert_eq!(given["rollback.plan"]["value"].as_bool(), Some(false));
+    assert_eq!(given["rollback.owner"]["value"].as_str(), Some("seojun"));
+    let check = assert_cmd::Command::new(env!("CARGO_BIN_EXE_relcheck"))
+        .current_dir(dir.path())
+        .args(["check", "--now", NOW])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("NO-GO"));
+}
+
+#[test]
+fn go_out_onto_an_existing_file_writes_nothing_without_force() {
+    let dir = story();
+    let manifest = std::fs::read(dir.path().join("release.toml")).unwrap();
+    let mut s = go(dir.path(), &["--out", "release.toml"]);
+    for (i, keys) in SCRIPT.iter().enumerate() {
+        answer(&mut s, i + 1, 10, keys);
+    }
+    s.expect("Sign off as jiyoon?").unwrap();
+    s.send("y").unwrap();
+    s.expect("pass --force to replace it").unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 2);
+    assert_eq!(
+        std::fs::read(dir.path().join("release.toml")).unwrap(),
+        manifest
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_answers_file_stays_a_symlink_and_keeps_its_mode_and_comments() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = story();
+    std::fs::create_dir(dir.path().join("shared")).unwrap();
+    let target = dir.path().join("shared/answers.toml");
+    std::fs::write(&target, "# Shared by the release team; keep this line.\n").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o664)).unwrap();
+    let link = dir.path().join("release.answers.toml");
+    std::os::unix::fs::symlink("shared/answers.toml", &link).unwrap();
+    let mut s = go(dir.path(), &[]);
+    answer(&mut s, 1, 10, "y");
+    s.expect("[2/10]").unwrap();
+    s.get_process_mut().kill(Signal::SIGKILL).unwrap();
+    let _ = s.get_process().wait();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let text = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        text.starts_with("# Shared by the release team; keep this line.\n"),
+        "{text}"
+    );
+    assert_eq!(
+        answers(dir.path())["answers"]["rollback.plan"]["value"].as_bool(),
+        Some(true)
+    );
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o664);
+}

@@ -1,6 +1,9 @@
 //! Property tests: no input makes a parser panic. Arbitrary bytes go to every parser, and
 //! randomly mutated manifests, templates and answers go through the whole judgement: the
 //! only outcomes are an input error (exit 2) or a verdict.
+//!
+//! To fuzz longer than the default counts, set `PROPTEST_CASES`, e.g.
+//! `PROPTEST_CASES=50000 cargo test --release --test props`.
 
 use proptest::prelude::*;
 use relcheck::evidence::{jmeter, junit, k6, locust};
@@ -156,8 +159,16 @@ fn story_dir() -> tempfile::TempDir {
     dir
 }
 
+/// `PROPTEST_CASES` when set, else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_bytes_never_panic_a_parser(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
@@ -189,7 +200,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(200), ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_inputs_give_an_input_error_or_a_verdict(

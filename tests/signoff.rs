@@ -91,7 +91,7 @@ fn hostile_text_cannot_ping_inject_or_break_a_markdown_table() {
     }
     let evidence_row = md
         .lines()
-        .find(|l| l.starts_with("| api-timeout | junit"))
+        .find(|l| l.starts_with("| `api-timeout` | junit"))
         .unwrap();
     assert_eq!(
         evidence_row.replace("\\|", "").matches('|').count(),

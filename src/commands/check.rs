@@ -17,7 +17,7 @@ pub fn run(g: &Global, format: CheckFormat) -> Result<Outcome, InputError> {
         CheckFormat::Markdown => Markdown { signed_by: None }.render(&report),
         CheckFormat::Github => Github { inputs: &inputs }.render(&report),
     };
-    print!("{out}");
-    super::step_summary(&report)?;
+    super::emit(&out)?;
+    super::step_summary(&report);
     Ok(report.verdict.into())
 }

@@ -21,6 +21,8 @@ pub struct Args {
     pub non_interactive: bool,
     pub by: Option<String>,
     pub out: Option<PathBuf>,
+    /// Replace the `out` file if it exists.
+    pub force: bool,
 }
 
 pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
@@ -71,8 +73,8 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
 
     // Judge what is on disk now, exactly as `check` would.
     let inputs = super::load(g)?;
-    let report = relcheck::judge::judge(&inputs, now);
-    super::step_summary(&report)?;
+    let report = super::judge_loaded(g, &inputs, now)?;
+    super::step_summary(&report);
     prompter.say("\n");
     prompter.say(&findings_and_verdict(
         &report,
@@ -97,14 +99,16 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
             Ok(Outcome::NoGo)
         }
         Ok(Some(true)) => {
-            let path = args
-                .out
-                .clone()
-                .unwrap_or_else(|| default_signoff_path(&inputs, &report));
             let text = super::signoff::render(&report, SignoffFormat::Markdown, Some(deployer));
-            relcheck::store::write_atomic(&path, text.as_bytes())?;
+            let path = match &args.out {
+                Some(path) => {
+                    relcheck::store::write_new(path, text.as_bytes(), args.force)?;
+                    path.clone()
+                }
+                None => write_numbered(&inputs, &report, text.as_bytes())?,
+            };
             let shown = path.display().to_string();
-            println!("{}", shown.strip_prefix("./").unwrap_or(&shown));
+            super::emit(&format!("{}\n", shown.strip_prefix("./").unwrap_or(&shown)))?;
             Ok(Outcome::Go)
         }
     }
@@ -116,15 +120,14 @@ fn judge_only(
     inputs: &Inputs,
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<Outcome, InputError> {
-    let report = relcheck::judge::judge(inputs, now);
+    let report = super::judge_loaded(g, inputs, now)?;
     if !g.quiet {
-        print!(
-            "{}",
-            Text {
-                color: super::color(g)
+        super::emit(
+            &Text {
+                color: super::color(g),
             }
-            .render(&report)
-        );
+            .render(&report),
+        )?;
     }
     let waiting: Vec<_> = report
         .checklist
@@ -141,12 +144,12 @@ fn judge_only(
             };
             eprintln!(
                 "  {} ({state}): {}",
-                c.id,
+                relcheck::report::escape::terminal(&c.id),
                 relcheck::report::escape::terminal(&c.prompt)
             );
         }
     }
-    super::step_summary(&report)?;
+    super::step_summary(&report);
     Ok(report.verdict.into())
 }
 
@@ -174,8 +177,20 @@ fn findings_and_verdict(r: &Report, color: bool, width: usize) -> String {
     s + &format!("{}\n", style.force_styling(color).apply_to(line))
 }
 
-/// `signoffs/<deploy date>-<slug of the name>.md` beside the manifest; a second sign-off of
-/// the same release gets `-2`, `-3`… rather than replacing the first.
+/// Writes the sign-off to `signoffs/<deploy date>-<slug of the name>.md` beside the
+/// manifest; a second sign-off of the same release gets `-2`, `-3`… rather than replacing the
+/// first (also when two are written at once: a name taken meanwhile is skipped).
+fn write_numbered(inputs: &Inputs, r: &Report, bytes: &[u8]) -> Result<PathBuf, InputError> {
+    loop {
+        let path = default_signoff_path(inputs, r);
+        match relcheck::store::write_new(&path, bytes, false) {
+            Err(_) if path.exists() => continue,
+            other => return other.map(|()| path),
+        }
+    }
+}
+
+/// The first free `signoffs/<deploy date>-<slug>[-N].md`.
 fn default_signoff_path(inputs: &Inputs, r: &Report) -> PathBuf {
     let date = r
         .risk
@@ -196,7 +211,7 @@ fn default_signoff_path(inputs: &Inputs, r: &Report) -> PathBuf {
     path
 }
 
-fn slug(name: &str) -> String {
+pub(super) fn slug(name: &str) -> String {
     let mut s = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {

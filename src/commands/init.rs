@@ -43,8 +43,9 @@ pub fn run(g: &Global, force: bool) -> Result<Outcome, InputError> {
         write(path, contents)?;
     }
     if !g.quiet {
+        let mut said = String::new();
         for (path, _) in &files {
-            println!("wrote {}", shown(path));
+            said += &format!("wrote {}\n", shown(path));
         }
         let manifest = shown(&files[0].0);
         let flag = if manifest == "release.toml" {
@@ -52,9 +53,11 @@ pub fn run(g: &Global, force: bool) -> Result<Outcome, InputError> {
         } else {
             format!(" -m {manifest}")
         };
-        println!();
-        println!("Next: describe the release in {manifest}, then run `relcheck check{flag}`.");
-        println!("It says NO-GO until the checklist is answered and someone is on call.");
+        said += &format!(
+            "\nNext: describe the release in {manifest}, then run `relcheck check{flag}`.\n\
+             It says NO-GO until the checklist is answered and someone is on call.\n"
+        );
+        super::emit(&said)?;
     }
     Ok(Outcome::Done)
 }

@@ -5,10 +5,13 @@ pub mod check;
 pub mod completions;
 pub mod go;
 pub mod init;
+pub mod log;
 pub mod risk;
 pub mod schema;
 pub mod sign;
 pub mod signoff;
+pub mod verify;
+pub mod watch;
 
 use crate::cli::{ColorChoice, Global};
 use chrono::{DateTime, FixedOffset};
@@ -67,8 +70,93 @@ pub fn load(g: &Global) -> Result<Inputs, InputError> {
 pub fn judge(g: &Global) -> Result<(Inputs, Report), InputError> {
     let now = now(g)?;
     let inputs = load(g)?;
-    let report = relcheck::judge::judge(&inputs, now);
+    let report = judge_loaded(g, &inputs, now)?;
     Ok((inputs, report))
+}
+
+/// How wide stdout's tables may be: the terminal's width, else `$COLUMNS`, else 120.
+pub fn width() -> u16 {
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, w)| w)
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+        .unwrap_or(120)
+}
+
+/// The judgement of loaded inputs, asking the named Prometheus first (the rules stay pure).
+pub fn judge_loaded(
+    g: &Global,
+    inputs: &Inputs,
+    now: DateTime<FixedOffset>,
+) -> Result<Report, InputError> {
+    let probe = match prometheus(g, inputs)? {
+        None => relcheck::rules::MonitoringProbe::NotNamed,
+        Some(p) => {
+            let alerts = inputs
+                .manifest
+                .monitoring
+                .as_ref()
+                .map(|m| m.alerts.clone())
+                .unwrap_or_default();
+            p.probe(&alerts, now)
+        }
+    };
+    Ok(relcheck::judge::judge_probed(inputs, now, &probe))
+}
+
+/// The Prometheus named by `--prometheus`, else `RELCHECK_PROMETHEUS_URL`, else the manifest;
+/// `RELCHECK_PROMETHEUS_TOKEN` is its bearer token.
+pub fn prometheus(
+    g: &Global,
+    inputs: &Inputs,
+) -> Result<Option<relcheck::prometheus::Prometheus>, InputError> {
+    use relcheck::http::{Endpoint, Timeouts};
+    let endpoint = match g.prometheus.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(url) => Endpoint::parse(url).map_err(|e| {
+            let from = if std::env::args()
+                .any(|a| a == "--prometheus" || a.starts_with("--prometheus="))
+            {
+                "--prometheus"
+            } else {
+                "RELCHECK_PROMETHEUS_URL"
+            };
+            InputError::new(from, e)
+        })?,
+        None => match inputs
+            .manifest
+            .monitoring
+            .as_ref()
+            .and_then(|m| m.prometheus.as_ref())
+        {
+            // The manifest's URL was validated when it was parsed.
+            Some(url) => Endpoint::parse(url.get_ref())
+                .map_err(|e| InputError::new(inputs.manifest_path.display().to_string(), e))?,
+            None => return Ok(None),
+        },
+    };
+    let token = std::env::var("RELCHECK_PROMETHEUS_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty());
+    Ok(Some(relcheck::prometheus::Prometheus::new(
+        endpoint,
+        token,
+        Timeouts::default(),
+    )))
+}
+
+/// Writes a report to stdout. A reader that has gone away (`relcheck check | head -1`) ends
+/// the output quietly; any other failure (a full disk) is an error, never a panic.
+pub fn emit(text: &str) -> Result<(), InputError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(InputError::new(
+            "stdout",
+            format!("cannot write the report: {e}"),
+        )),
+    }
 }
 
 /// Whether stdout gets colour.
@@ -102,27 +190,25 @@ pub fn color_stderr(g: &Global) -> bool {
     }
 }
 
-/// Appends the markdown report to `$GITHUB_STEP_SUMMARY` when running in GitHub Actions.
-pub fn step_summary(report: &Report) -> Result<(), InputError> {
+/// Appends the markdown report to `$GITHUB_STEP_SUMMARY` when running in GitHub Actions. A
+/// side output: when it cannot be written, stderr says so and the verdict's exit code stands.
+pub fn step_summary(report: &Report) {
     use relcheck::report::Render;
+    use std::io::Write;
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
-        return Ok(());
+        return;
     };
     let text = relcheck::report::markdown::Markdown { signed_by: None }.render(report);
-    let mut f = std::fs::OpenOptions::new()
+    let written = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&path)
-        .map_err(|e| {
-            InputError::new(
-                path.to_string_lossy(),
-                format!("cannot append the step summary: {e}"),
-            )
-        })?;
-    std::io::Write::write_all(&mut f, format!("{text}\n").as_bytes()).map_err(|e| {
-        InputError::new(
-            path.to_string_lossy(),
-            format!("cannot append the step summary: {e}"),
-        )
-    })
+        .and_then(|mut f| f.write_all(format!("{text}\n").as_bytes()));
+    if let Err(e) = written {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: {}: cannot append the step summary: {e}",
+            relcheck::report::escape::terminal(&path.to_string_lossy())
+        );
+    }
 }

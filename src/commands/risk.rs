@@ -15,6 +15,6 @@ pub fn run(g: &Global, format: RiskFormat) -> Result<Outcome, InputError> {
         RiskFormat::Json => relcheck::report::json::risk(&view),
         RiskFormat::Markdown => relcheck::report::markdown::risk(&view),
     };
-    print!("{out}");
+    super::emit(&out)?;
     Ok(Outcome::Done)
 }

@@ -12,6 +12,6 @@ pub fn run(file: SchemaFile) -> Result<Outcome, InputError> {
         SchemaFile::Checklist => Which::Checklist,
         SchemaFile::Report => Which::Report,
     };
-    print!("{}", schema::to_json(which));
+    super::emit(&schema::to_json(which))?;
     Ok(Outcome::Done)
 }

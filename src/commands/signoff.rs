@@ -14,17 +14,22 @@ pub fn render(report: &Report, format: SignoffFormat, signed_by: Option<String>)
     }
 }
 
-pub fn run(g: &Global, format: SignoffFormat, out: Option<&Path>) -> Result<Outcome, InputError> {
+pub fn run(
+    g: &Global,
+    format: SignoffFormat,
+    out: Option<&Path>,
+    force: bool,
+) -> Result<Outcome, InputError> {
     let (_, report) = super::judge(g)?;
     let text = render(&report, format, None);
     match out {
         Some(path) => {
-            relcheck::store::write_atomic(path, text.as_bytes())?;
+            relcheck::store::write_new(path, text.as_bytes(), force)?;
             if !g.quiet {
                 eprintln!("wrote {} ({})", path.display(), report.verdict.label());
             }
         }
-        None => print!("{text}"),
+        None => super::emit(&text)?,
     }
     Ok(report.verdict.into())
 }

@@ -150,35 +150,48 @@ impl Answers {
     }
 }
 
-/// Edits of the answers file as `relcheck go` makes them. They work on the file's TOML as a
-/// whole, so whatever else it holds (answers to items of another template) is kept.
+/// Edits of the answers file as `relcheck go` makes them. They edit the file's text in place
+/// (with `toml_edit`), so whatever else it holds is kept: answers to items of another
+/// template, comments, the order of the tables.
 pub mod edit {
     use super::Value;
     use crate::model::values::Timestamp;
-
-    fn table(existing: Option<&str>) -> Result<toml::Table, String> {
-        match existing {
-            None => Ok(toml::Table::new()),
-            Some(text) => text
-                .parse::<toml::Table>()
-                .map_err(|e| e.message().to_string()),
-        }
-    }
-
-    fn sub<'a>(t: &'a mut toml::Table, key: &str) -> &'a mut toml::Table {
-        let entry = t
-            .entry(key)
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        if !entry.is_table() {
-            *entry = toml::Value::Table(toml::Table::new());
-        }
-        entry.as_table_mut().expect("just made a table")
-    }
+    use toml_edit::{DocumentMut, Item, Table};
 
     const HEADER: &str = "# Checklist answers, written by relcheck go after every answer.\n\n";
 
-    fn render(t: &toml::Table) -> String {
-        format!("{HEADER}{}", toml::to_string(t).unwrap_or_default())
+    /// The file as a document, and the text that goes before it: the header of a new file,
+    /// or the comments of a file that holds nothing else (which `toml_edit` would otherwise
+    /// keep after the tables it is given).
+    fn document(existing: Option<&str>) -> Result<(DocumentMut, String), String> {
+        let Some(text) = existing else {
+            return Ok((DocumentMut::new(), HEADER.to_string()));
+        };
+        let mut doc = text
+            .parse::<DocumentMut>()
+            .map_err(|e| e.message().to_string())?;
+        let mut before = String::new();
+        if doc.as_table().is_empty() {
+            before = doc.trailing().as_str().unwrap_or_default().to_string();
+            doc.set_trailing("");
+        }
+        Ok((doc, before))
+    }
+
+    /// The table `key` of `parent`, made one if it is missing or not a table.
+    fn sub<'a>(parent: &'a mut Table, key: &str) -> &'a mut Table {
+        let item = parent.entry(key).or_insert_with(|| {
+            let mut t = Table::new();
+            t.set_implicit(true);
+            Item::Table(t)
+        });
+        if !item.is_table() {
+            *item = match std::mem::take(item) {
+                Item::Value(toml_edit::Value::InlineTable(t)) => Item::Table(t.into_table()),
+                _ => Item::Table(Table::new()),
+            };
+        }
+        item.as_table_mut().expect("just made a table")
     }
 
     /// Records one answer for the manifest whose sha256 is `manifest_sha256`.
@@ -190,41 +203,44 @@ pub mod edit {
         at: Timestamp,
         manifest_sha256: &str,
     ) -> Result<String, String> {
-        let mut t = table(existing)?;
-        sub(&mut t, "meta").insert("manifest_sha256".into(), manifest_sha256.into());
-        let mut answer = toml::Table::new();
-        answer.insert(
-            "value".into(),
-            match value {
-                Value::Bool(b) => toml::Value::Boolean(*b),
-                Value::Text(s) => toml::Value::String(s.clone()),
-            },
-        );
-        answer.insert("by".into(), by.into());
-        answer.insert("at".into(), at.to_string().into());
-        sub(&mut t, "answers").insert(id.into(), toml::Value::Table(answer));
-        if let Some(prev) = t.get_mut("previous").and_then(|p| p.as_table_mut()) {
+        let (mut doc, before) = document(existing)?;
+        let root = doc.as_table_mut();
+        sub(root, "meta")["manifest_sha256"] = toml_edit::value(manifest_sha256);
+        let answer = sub(sub(root, "answers"), id);
+        answer.set_implicit(false);
+        answer["value"] = match value {
+            Value::Bool(b) => toml_edit::value(*b),
+            Value::Text(s) => toml_edit::value(s.as_str()),
+        };
+        answer["by"] = toml_edit::value(by);
+        answer["at"] = toml_edit::value(at.to_string());
+        if let Some(prev) = root.get_mut("previous").and_then(Item::as_table_like_mut) {
             prev.remove(id);
             if prev.is_empty() {
-                t.remove("previous");
+                root.remove("previous");
             }
         }
-        Ok(render(&t))
+        Ok(format!("{before}{doc}"))
     }
 
     /// Sets every answer aside (to be asked again, with it as the default) and marks the file
     /// as belonging to the manifest whose sha256 is `manifest_sha256`.
     pub fn set_aside(existing: Option<&str>, manifest_sha256: &str) -> Result<String, String> {
-        let mut t = table(existing)?;
-        let answers = t.remove("answers");
-        if let Some(toml::Value::Table(answers)) = answers {
-            let prev = sub(&mut t, "previous");
-            for (id, a) in answers {
-                prev.insert(id, a);
+        let (mut doc, before) = document(existing)?;
+        let root = doc.as_table_mut();
+        if let Some(answers) = root.remove("answers") {
+            let answers = match answers {
+                Item::Table(t) => Some(t),
+                Item::Value(toml_edit::Value::InlineTable(t)) => Some(t.into_table()),
+                _ => None,
+            };
+            let prev = sub(root, "previous");
+            for (id, a) in answers.into_iter().flatten() {
+                prev.insert(&id, a);
             }
         }
-        sub(&mut t, "meta").insert("manifest_sha256".into(), manifest_sha256.into());
-        Ok(render(&t))
+        sub(root, "meta")["manifest_sha256"] = toml_edit::value(manifest_sha256);
+        Ok(format!("{before}{doc}"))
     }
 }
 
@@ -300,6 +316,33 @@ mod tests {
         let again =
             edit::record(Some(&aside), "a", &Value::Bool(false), "jiyoon", at, "new").unwrap();
         assert!(!again.contains("[previous"), "{again}");
+    }
+
+    #[test]
+    fn comments_and_other_tables_survive_an_answer_and_a_set_aside() {
+        let at = Timestamp::parse("2026-11-27T22:40:00+09:00").unwrap();
+        let file = "# Answers for the Friday release; ask minho before editing.\n\n[meta]\nmanifest_sha256 = \"abc\" # pinned\n\n# Kept from the template of last year.\n[answers.zz]\nvalue = 1\n";
+        let once = edit::record(Some(file), "a", &Value::Bool(true), "jiyoon", at, "abc").unwrap();
+        assert!(
+            once.starts_with(
+                "# Answers for the Friday release; ask minho before editing.\n\n[meta]\n"
+            ),
+            "{once}"
+        );
+        assert!(
+            once.contains("# Kept from the template of last year.\n[answers.zz]"),
+            "{once}"
+        );
+        let a = Answers::parse("a.toml", &once, &template()).unwrap();
+        assert_eq!(a.given["a"].value, Value::Bool(true));
+        let aside = edit::set_aside(Some(&once), "def").unwrap();
+        assert!(
+            aside.starts_with("# Answers for the Friday release"),
+            "{aside}"
+        );
+        let a = Answers::parse("a.toml", &aside, &template()).unwrap();
+        assert!(a.given.is_empty() && a.current_for("def"));
+        assert_eq!(a.default_for("a"), Some(&Value::Bool(true)));
     }
 
     #[test]

@@ -142,6 +142,11 @@ struct RawPolicy {
         description = "A rule's level: \"block\", \"warn\" (its findings are reported as warnings) or \"off\"; critical-evidence, evidence-failed, two-person, deploy-time, release-commit and override-invalid only block"
     )]
     rules: Option<std::collections::BTreeMap<Spanned<String>, Spanned<String>>>,
+    #[serde(default)]
+    #[schemars(
+        description = "Watch checks for every release, verified by `relcheck watch` when the manifest names a Prometheus"
+    )]
+    checks: Vec<super::checks::PolicyCheck>,
 }
 
 fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
@@ -462,6 +467,8 @@ pub struct Policy {
     pub freeze: Vec<FreezeWindow>,
     /// Rules whose level the policy sets (`[policy.rules]`).
     pub rules: std::collections::BTreeMap<crate::rules::RuleId, RuleLevel>,
+    /// Watch checks for every release (`[[policy.checks]]`).
+    pub checks: Vec<super::checks::Check>,
 }
 
 /// An IANA time zone, looked up in the database bundled with the binary (never the machine's
@@ -636,6 +643,16 @@ impl RawTemplate {
             }
             (p, c) => c.or(p),
         };
+        let mut checks = p.checks;
+        for check in c.checks {
+            match checks
+                .iter_mut()
+                .find(|x| x.name.get_ref().trim() == check.name.get_ref().trim())
+            {
+                Some(slot) => *slot = check,
+                None => checks.push(check),
+            }
+        }
         let mut items = parent.items;
         for it in child.items {
             match items
@@ -676,6 +693,7 @@ impl RawTemplate {
                 risk_bands: c.risk_bands.or(p.risk_bands),
                 freeze,
                 rules,
+                checks,
             },
             items,
         }
@@ -772,6 +790,13 @@ impl Template {
                 .map(|w| freeze_window(w, &err))
                 .collect::<Result<Vec<_>, _>>()?,
         };
+
+        super::checks::validate(
+            p.checks.iter().map(|c| (&c.name, &c.query, c.max, c.min)),
+            &[],
+            &err,
+        )?;
+        let checks = p.checks.iter().map(Into::into).collect();
 
         let mut items = Vec::with_capacity(raw.items.len());
         let mut seen = std::collections::HashSet::new();
@@ -884,6 +909,7 @@ impl Template {
                 bands,
                 freeze,
                 rules,
+                checks,
             },
             items,
         })
@@ -1085,6 +1111,25 @@ mod tests {
     }
 
     #[test]
+    fn policy_checks_parse_and_may_not_guard_a_change() {
+        let ok = "[[policy.checks]]\nname = \"p99\"\nquery = \"api_p99\"\nmax = 0.5\n";
+        let t = Template::parse("t.toml", ok).unwrap();
+        assert_eq!(t.policy.checks[0].name, "p99");
+        assert_eq!(t.policy.checks[0].max, Some(0.5));
+        let e = Template::parse("t.toml", &format!("{ok}change = \"api\"\n")).unwrap_err();
+        assert!(e.message.contains("unknown key `change`"), "{e}");
+        assert_eq!(e.position, Some((5, 1)));
+        let e = Template::parse("t.toml", &ok.replace("max = 0.5\n", "")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.toml:2:8: check \"p99\" needs max or min (or both), got neither"
+        );
+        let e = Template::parse("t.toml", &format!("{ok}{ok}")).unwrap_err();
+        assert_eq!(e.position, Some((6, 8)));
+        assert!(e.message.contains("duplicate check name"), "{e}");
+    }
+
+    #[test]
     fn unknown_time_zones_are_input_errors() {
         let e = Template::parse("t.toml", "[policy]\ntimezone = \"Mars/Olympus\"\n").unwrap_err();
         assert_eq!(e.position, Some((2, 12)));
@@ -1248,6 +1293,22 @@ freeze-window = \"warn\"
             })
         );
         assert_eq!(t.items[1].origin.as_ref().unwrap().file, "parent.toml");
+    }
+
+    #[test]
+    fn checks_are_the_parents_then_the_childs_a_same_name_replacing_in_place() {
+        let parent = "[[policy.checks]]\nname = \"5xx\"\nquery = \"a\"\nmax = 0.01\n[[policy.checks]]\nname = \"p99\"\nquery = \"b\"\nmax = 0.5\n";
+        let child = "[[policy.checks]]\nname = \"tps\"\nquery = \"c\"\nmin = 100\n[[policy.checks]]\nname = \"5xx\"\nquery = \"a2\"\nmax = 0.02\n";
+        let t = merged(parent, child);
+        let checks: Vec<_> = t
+            .policy
+            .checks
+            .iter()
+            .map(|c| (c.name.as_str(), c.query.as_str()))
+            .collect();
+        assert_eq!(checks, [("5xx", "a2"), ("p99", "b"), ("tps", "c")]);
+        assert_eq!(t.policy.checks[0].max, Some(0.02));
+        assert_eq!(merged(parent, "").policy.checks.len(), 2);
     }
 
     #[test]

@@ -206,6 +206,15 @@ pub struct Monitoring {
         description = "How long someone watches after the deploy, in minutes [default: 0]; at least the policy's min_watch_minutes for a GO"
     )]
     pub watch_minutes: Option<u64>,
+    /// Where the alerts and the watch checks are verified, e.g. "http://prometheus.internal:9090"
+    /// (also --prometheus URL, RELCHECK_PROMETHEUS_URL). A `user:password` in it is sent as
+    /// basic auth and never printed.
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::http_url")]
+    pub prometheus: Option<Spanned<String>>,
+    #[serde(default)]
+    #[schemars(description = "What `relcheck watch` verifies after the deploy")]
+    pub checks: Vec<super::checks::ManifestCheck>,
 }
 
 fn watch_minutes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
@@ -298,6 +307,79 @@ impl Manifest {
                         ),
                     ));
                 }
+            }
+        }
+        if let Some(m) = &self.monitoring {
+            if let Some(url) = &m.prometheus {
+                if let Err(e) = crate::http::Endpoint::parse(url.get_ref()) {
+                    return Err(err(url.span(), format!("prometheus: {e}")));
+                }
+            }
+            let implicit: Vec<String> = m
+                .alerts
+                .iter()
+                .map(|a| super::checks::alert_check_name(a))
+                .collect();
+            super::checks::validate(
+                m.checks.iter().map(|c| (&c.name, &c.query, c.max, c.min)),
+                &implicit,
+                &err,
+            )?;
+            for c in &m.checks {
+                if let Some(change) = &c.change {
+                    let id = change.get_ref().trim();
+                    if !self.changes.iter().any(|ch| ch.id.get_ref() == id) {
+                        return Err(err(
+                            change.span(),
+                            format!(
+                                "check \"{}\": change \"{}\" is not a change id of this release",
+                                c.name.get_ref().trim(),
+                                id.escape_debug()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Manifest {
+    /// The manifest's own watch checks (`[[monitoring.checks]]`).
+    pub fn checks(&self) -> Vec<super::checks::Check> {
+        self.monitoring
+            .as_ref()
+            .map(|m| m.checks.iter().map(Into::into).collect())
+            .unwrap_or_default()
+    }
+
+    /// Refuses a manifest check whose name a template check already uses: the release's
+    /// checks are one list, and a manifest cannot loosen the team's check by reusing its name.
+    pub fn check_names_against(
+        &self,
+        file: &str,
+        source: &str,
+        template: &[super::checks::Check],
+    ) -> Result<(), InputError> {
+        let Some(m) = &self.monitoring else {
+            return Ok(());
+        };
+        for c in &m.checks {
+            let key = super::checks::name_key(c.name.get_ref());
+            if let Some(t) = template
+                .iter()
+                .find(|t| super::checks::name_key(&t.name) == key)
+            {
+                return Err(InputError::at(
+                    file,
+                    source,
+                    Some(c.name.span()),
+                    format!(
+                        "duplicate check name \"{}\": the checklist template has a check of that name; names must be unique among the release's checks",
+                        t.name
+                    ),
+                ));
             }
         }
         Ok(())
@@ -427,6 +509,110 @@ recovery = "2h"
         let att =
             format!("{BASE}\n[[changes.evidence]]\nkind = \"attestation\"\nenv = \"staging\"\n");
         assert!(Manifest::parse("r", &att).is_ok());
+    }
+
+    const CHECKS: &str = r#"
+[monitoring]
+alerts = ["api-5xx-rate"]
+prometheus = "http://ops:pw@prometheus.internal:9090"
+
+[[monitoring.checks]]
+name = "API 5xx ratio"
+query = "sum(rate(x[5m]))"
+max = 0.01
+change = "api-timeout"
+"#;
+
+    fn checks_error(from: &str, to: &str) -> InputError {
+        let src = format!("{BASE}{}", CHECKS.replacen(from, to, 1));
+        Manifest::parse("release.toml", &src).unwrap_err()
+    }
+
+    #[test]
+    fn watch_checks_parse_with_a_prometheus_url() {
+        let m = Manifest::parse("release.toml", &format!("{BASE}{CHECKS}")).unwrap();
+        let checks = m.checks();
+        assert_eq!(checks.len(), 1);
+        assert_eq!(checks[0].max, Some(0.01));
+        assert_eq!(checks[0].min, None);
+        assert_eq!(checks[0].change.as_deref(), Some("api-timeout"));
+    }
+
+    #[test]
+    fn a_check_without_max_or_min_names_its_place() {
+        let e = checks_error("max = 0.01\n", "");
+        assert_eq!(
+            e.to_string(),
+            "release.toml:19:8: check \"API 5xx ratio\" needs max or min (or both), got neither"
+        );
+    }
+
+    #[test]
+    fn a_check_guarding_an_unknown_change_is_refused() {
+        let e = checks_error("change = \"api-timeout\"", "change = \"api-timout\"");
+        assert_eq!(
+            e.to_string(),
+            "release.toml:22:10: check \"API 5xx ratio\": change \"api-timout\" is not a change id of this release"
+        );
+    }
+
+    #[test]
+    fn check_names_are_unique_among_the_releases_checks() {
+        let twice = format!(
+            "{BASE}{CHECKS}\n[[monitoring.checks]]\nname = \"api 5xx RATIO \"\nquery = \"y\"\nmin = 1\n"
+        );
+        let e = Manifest::parse("release.toml", &twice).unwrap_err();
+        assert_eq!(e.position, Some((25, 8)));
+        assert!(e.message.contains("duplicate check name"), "{e}");
+        let implicit = checks_error("name = \"API 5xx ratio\"", "name = \"alert api-5xx-rate\"");
+        assert!(
+            implicit.message.contains("duplicate check name"),
+            "{implicit}"
+        );
+    }
+
+    #[test]
+    fn bounds_and_urls_are_checked() {
+        let e = checks_error("max = 0.01", "max = \"0.01\"");
+        assert!(e.message.contains("max must be a finite number"), "{e}");
+        assert_eq!(e.position, Some((21, 7)));
+        let e = checks_error("max = 0.01", "max = 1\nmin = 2");
+        assert!(e.message.contains("min 2 is above max 1"), "{e}");
+        let e = checks_error("query = \"sum(rate(x[5m]))\"", "query = \" \"");
+        assert!(e.message.contains("query must not be empty"), "{e}");
+        let e = checks_error(
+            "prometheus = \"http://ops:pw@prometheus.internal:9090\"",
+            "prometheus = \"prometheus.internal:9090\"",
+        );
+        assert_eq!(
+            e.to_string(),
+            "release.toml:16:14: prometheus: expected an http:// or https:// URL"
+        );
+        let e = checks_error("query", "querry");
+        assert!(e.message.contains("unknown key `querry`"), "{e}");
+    }
+
+    #[test]
+    fn a_manifest_check_may_not_reuse_a_template_checks_name() {
+        let src = format!("{BASE}{CHECKS}");
+        let m = Manifest::parse("release.toml", &src).unwrap();
+        let template = [crate::model::checks::Check {
+            name: "api 5XX ratio".into(),
+            query: "q".into(),
+            max: Some(1.0),
+            min: None,
+            change: None,
+        }];
+        let e = m
+            .check_names_against("release.toml", &src, &template)
+            .unwrap_err();
+        assert_eq!(e.position, Some((19, 8)));
+        assert!(
+            e.message
+                .contains("the checklist template has a check of that name"),
+            "{e}"
+        );
+        assert!(m.check_names_against("release.toml", &src, &[]).is_ok());
     }
 
     #[test]

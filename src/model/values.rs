@@ -107,6 +107,10 @@ impl<'de> Deserialize<'de> for Timestamp {
 pub struct Span(pub Duration);
 
 impl Span {
+    /// The longest span a file may write: an absurd one is a typing error, and arithmetic on
+    /// spans stays far from overflow.
+    pub const MAX: Duration = Duration::from_secs(100 * 366 * 86_400);
+
     pub fn chrono(self) -> chrono::Duration {
         chrono::Duration::from_std(self.0).unwrap_or(chrono::Duration::MAX)
     }
@@ -116,12 +120,17 @@ impl<'de> Deserialize<'de> for Span {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = toml::Value::deserialize(d)?;
         match &v {
-            toml::Value::String(s) => humantime::parse_duration(s.trim()).map(Span).map_err(|e| {
-                D::Error::custom(format!(
+            toml::Value::String(s) => match humantime::parse_duration(s.trim()) {
+                Ok(d) if d > Span::MAX => Err(D::Error::custom(format!(
+                    "{} is longer than 100 years; expected a duration such as \"2h\", \"30m\" or \"7d\"",
+                    describe(&v)
+                ))),
+                Ok(d) => Ok(Span(d)),
+                Err(e) => Err(D::Error::custom(format!(
                     "expected a duration such as \"2h\", \"30m\" or \"7d\", got {} ({e})",
                     describe(&v)
-                ))
-            }),
+                ))),
+            },
             _ => Err(D::Error::custom(format!(
                 "expected a duration such as \"2h\", \"30m\" or \"7d\", got {}",
                 describe(&v)
@@ -263,6 +272,28 @@ pub fn commits_match(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_absurd_duration_is_an_error_not_a_wrapped_number() {
+        #[derive(Debug, serde::Deserialize)]
+        struct T {
+            #[allow(dead_code)]
+            d: Span,
+        }
+        for text in [
+            "18446744073709551615s 1ns",
+            "18446744073709551615s",
+            "200years",
+        ] {
+            let e = toml::from_str::<T>(&format!("d = \"{text}\"")).unwrap_err();
+            assert!(
+                e.message().contains("longer than 100 years") || e.message().contains("overflow"),
+                "{text}: {e}"
+            );
+        }
+        let ok: T = toml::from_str("d = \"36500d\"").unwrap();
+        assert_eq!(ok.d.0.as_secs(), 36500 * 86_400);
+    }
 
     #[test]
     fn severities_order_from_low_to_critical() {

@@ -1,8 +1,76 @@
-//! Escaping of text that comes from manifests and evidence files, one function per medium,
-//! so that such text can neither break a layout, mention anyone, inject markup, nor drive
-//! the terminal.
+//! Escaping of text that comes from manifests, templates, answers and evidence files, one
+//! [`Medium`] per output, so that such text can neither break a layout, mention anyone,
+//! inject markup, nor drive the terminal.
+//!
+//! A renderer writes file text only through its medium: [`Medium::text`] for prose and
+//! table cells, [`Medium::code`] for identifiers (change and item ids, paths, commits, urls),
+//! which stay copyable exactly as written when that is safe and become escaped plain text
+//! when it is not (a backtick, a mention, markup, a line break or an invisible character).
 
-/// Terminal: drops C0 and C1 control characters and bidirectional overrides; newlines and
+/// One output medium's ways of writing text that came from a file.
+pub trait Medium {
+    /// Prose or a table cell.
+    fn text(s: &str) -> String;
+    /// An identifier as code when it can be shown as written; otherwise as [`Medium::text`].
+    fn code(s: &str) -> String;
+}
+
+/// A terminal: no control characters.
+pub struct Terminal;
+/// GitHub-flavoured markdown, for the report, the sign-off and the step summary.
+pub struct Markdown;
+/// Slack mrkdwn.
+pub struct Slack;
+
+impl Medium for Terminal {
+    fn text(s: &str) -> String {
+        terminal(s)
+    }
+    fn code(s: &str) -> String {
+        terminal(s)
+    }
+}
+
+impl Medium for Markdown {
+    fn text(s: &str) -> String {
+        markdown(s)
+    }
+    /// In a backtick span, which no text of ours can close: it only takes text without
+    /// backticks, table pipes, markup or mention characters.
+    fn code(s: &str) -> String {
+        if copyable(s, &['`', '|', '<', '>', '&', '@']) {
+            format!("`{s}`")
+        } else {
+            markdown(s)
+        }
+    }
+}
+
+impl Medium for Slack {
+    fn text(s: &str) -> String {
+        slack(s)
+    }
+    /// Slack's inline code cannot hold a backtick at all, and `<…>` is live inside it.
+    fn code(s: &str) -> String {
+        if copyable(s, &['`', '<', '>', '&', '@']) {
+            format!("`{s}`")
+        } else {
+            slack(s)
+        }
+    }
+}
+
+/// Whether `s` can go inside a code span as written: one line, not blank, no leading or
+/// trailing space (a span trims one), nothing invisible, none of `forbidden`.
+fn copyable(s: &str, forbidden: &[char]) -> bool {
+    !s.trim().is_empty()
+        && s.trim() == s
+        && s.chars()
+            .all(|c| !is_control(c) && !is_format(c) && !c.is_whitespace() || c == ' ')
+        && !s.contains(forbidden)
+}
+
+/// Terminal: drops C0 and C1 control characters and bidirectional controls; newlines and
 /// tabs become spaces.
 pub fn terminal(s: &str) -> String {
     s.chars()
@@ -14,9 +82,22 @@ pub fn terminal(s: &str) -> String {
         .collect()
 }
 
-fn is_control(c: char) -> bool {
+/// C0, DEL, C1, and the bidirectional marks, embeddings, overrides and isolates.
+pub fn is_control(c: char) -> bool {
     c.is_control() // C0, DEL and C1
         || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
+}
+
+/// Unicode format characters (category Cf): zero-width spaces and joiners, bidirectional
+/// marks, the byte-order mark, tags. Invisible, so never inside a span shown as copyable.
+pub fn is_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        | '\u{0890}' | '\u{0891}' | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
 }
 
 /// Markdown (GitHub-flavoured), for a table cell or inline text: no HTML, no table breaks,
@@ -61,13 +142,15 @@ pub fn slack(s: &str) -> String {
     out
 }
 
-/// Text inside a Slack code block: only the entities and the fence itself need care.
+/// Text inside a Slack code block (a ``` fence): only the entities, mentions and the fence
+/// itself need care.
 pub fn slack_code(s: &str) -> String {
     terminal(s)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-        .replace("```", "`\u{200B}``")
+        .replace('@', "@\u{200B}")
+        .replace('`', "`\u{200B}")
 }
 
 fn terminal_keep_newlines(s: &str) -> String {
@@ -101,5 +184,39 @@ mod tests {
             s,
             "&lt;!here&gt; &lt;@\u{200B}U123&gt; &amp; @\u{200B}channel"
         );
+    }
+
+    #[test]
+    fn identifiers_stay_copyable_as_written() {
+        for id in [
+            "api-timeout",
+            "rollback.plan",
+            "evidence/api timeout.jtl",
+            "9f3c2ab",
+        ] {
+            assert_eq!(Markdown::code(id), format!("`{id}`"));
+            assert_eq!(Slack::code(id), format!("`{id}`"));
+        }
+        assert_eq!(
+            Slack::code("https://ci.example/run/812?a=1"),
+            "`https://ci.example/run/812?a=1`"
+        );
+    }
+
+    #[test]
+    fn a_backtick_cannot_close_a_code_span() {
+        let hostile =
+            "9f3c2ab` | # ✅ GO\n<img src=x onerror=alert(1)> <!channel> @here *ALL CLEAR*";
+        let md = Markdown::code(hostile);
+        assert!(!md.starts_with('`'), "{md}");
+        assert!(!md.contains("<img") && !md.contains("<!channel>") && !md.contains("@here"));
+        assert!(!md.contains('\n') && !md.contains(" | "), "{md}");
+        let sl = Slack::code("x` @here <!channel> *ALL CLEAR*");
+        assert_eq!(
+            sl,
+            "x`\u{200B} @\u{200B}here &lt;!channel&gt; *\u{200B}ALL CLEAR*\u{200B}"
+        );
+        assert_eq!(Markdown::code("a\u{200B}b"), "a\u{200B}b");
+        assert_eq!(Markdown::code(" a"), " a");
     }
 }

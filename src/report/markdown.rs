@@ -1,12 +1,21 @@
 //! Markdown (GitHub-flavoured): the report a person pastes into the team channel or a pull
-//! request, and the sign-off document. Everything from a manifest or an evidence file goes
-//! through [`escape::markdown`].
+//! request, and the sign-off document. Everything from a manifest, a template, the answers or
+//! an evidence file is written through the [`Markdown`](super::escape::Markdown) medium: `e`
+//! for text, `code` for identifiers.
 
-use super::escape::markdown as e;
+use super::escape::{Markdown as M, Medium};
 use super::{matrix_cells, Render, Report, RiskView};
 use crate::rules::Level;
 use crate::verdict::Verdict;
 use std::fmt::Write;
+
+fn e(s: &str) -> String {
+    M::text(s)
+}
+
+fn code(s: &str) -> String {
+    M::code(s)
+}
 
 /// A markdown report. `signoff` adds the sign-off line; `signed_by` names who signed.
 pub struct Markdown {
@@ -42,7 +51,7 @@ impl Render for Markdown {
         );
         let _ = writeln!(s, "| Severity | {} |", rel.severity);
         if let Some(c) = &rel.commit {
-            let _ = writeln!(s, "| Commit | `{}` |", c.replace('`', ""));
+            let _ = writeln!(s, "| Commit | {} |", code(c));
         }
         let _ = writeln!(s, "| Checklist | {} |", e(&rel.checklist));
         let _ = writeln!(s, "| Evaluated at | {} |", e(&r.evaluated_at));
@@ -145,7 +154,7 @@ fn matrix(r: &RiskView) -> String {
         let _ = write!(s, "| **{impact}** |");
         for likelihood in 1..=10usize {
             let ids = &grid[impact - 1][likelihood - 1];
-            let cell = ids.iter().map(|i| e(i)).collect::<Vec<_>>().join("<br>");
+            let cell = ids.iter().map(|i| code(i)).collect::<Vec<_>>().join("<br>");
             let _ = write!(s, " {cell} |");
         }
         s.push('\n');
@@ -163,7 +172,7 @@ fn changes(r: &RiskView) -> String {
         let _ = writeln!(
             s,
             "| {} | {} | {} ({}×{}) | {} | **{}** | {} min | {} |",
-            e(&c.id),
+            code(&c.id),
             e(&c.title),
             c.score,
             c.impact,
@@ -192,10 +201,10 @@ fn evidence(r: &Report) -> String {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            e(&ev.change),
+            code(&ev.change),
             ev.kind,
             e(&ev.env),
-            e(ev.source()),
+            code(ev.source()),
             result,
             e(&super::text::figures(&ev.figures)),
             e(ev.recorded_at.as_deref().unwrap_or("-")),
@@ -223,7 +232,7 @@ fn checklist(r: &Report) -> String {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} |",
-            e(&c.id),
+            code(&c.id),
             match &c.help {
                 Some(h) => format!("{}<br>_{}_", e(&c.prompt), e(h)),
                 None => e(&c.prompt),
@@ -274,8 +283,8 @@ fn overrides(r: &Report) -> String {
     for o in &r.overrides {
         let _ = writeln!(
             s,
-            "| `{}` | {} | {} | {} | {} |",
-            o.rule,
+            "| {} | {} | {} | {} | {} |",
+            code(o.rule.as_str()),
             e(&o.reason),
             e(&o.approved_by),
             e(o.expires_at.as_deref().unwrap_or("-")),

@@ -1,13 +1,22 @@
 //! Slack mrkdwn: the sign-off as a message for the team channel. Slack has no tables, so
 //! lists are bullets and the risk matrix is an aligned block in a code fence. Text from files
-//! goes through [`escape::slack`] (or [`escape::slack_code`] inside fences), so it cannot
-//! mention anyone or break the message.
+//! is written through the [`Slack`](super::escape::Slack) medium (`e` for text, `id` for
+//! identifiers) or, inside a fence, [`escape::slack_code`](super::escape::slack_code), so it
+//! cannot mention anyone or break the message.
 
-use super::escape::{slack as e, slack_code as code};
+use super::escape::{slack_code as code, Medium, Slack as S};
 use super::{matrix_cells, Render, Report};
 use crate::rules::Level;
 use crate::verdict::Verdict;
 use std::fmt::Write;
+
+fn e(s: &str) -> String {
+    S::text(s)
+}
+
+fn id(s: &str) -> String {
+    S::code(s)
+}
 
 pub struct Slack {
     pub signed_by: Option<String>,
@@ -109,11 +118,11 @@ impl Render for Slack {
                 };
                 let _ = writeln!(
                     s,
-                    "• {} {} ({}) `{}` — {} — {}{}",
-                    e(&ev.change),
+                    "• {} {} ({}) {} — {} — {}{}",
+                    id(&ev.change),
                     ev.kind,
                     e(&ev.env),
-                    code(ev.source()),
+                    id(ev.source()),
                     result,
                     e(&super::text::figures(&ev.figures)),
                     ev.sha256
@@ -149,8 +158,8 @@ impl Render for Slack {
             for o in &r.overrides {
                 let _ = writeln!(
                     s,
-                    "• `{}` — {} — approved by {}{}",
-                    o.rule,
+                    "• {} — {} — approved by {}{}",
+                    id(o.rule.as_str()),
                     e(&o.reason),
                     e(&o.approved_by),
                     if o.valid { "" } else { " — *invalid*" }

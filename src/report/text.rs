@@ -2,6 +2,23 @@
 //! score, evidence. Colour only when asked for; text from files loses control characters.
 
 use super::escape::terminal as t;
+
+/// The most characters a table cell shows; the rest is cut with "…" (JSON keeps it whole).
+/// comfy-table's wrapping grows much faster than the text, so a long cell is cut before it
+/// reaches the table.
+pub const CELL_CHARS: usize = 160;
+
+/// Text from a file for a table cell: control characters stripped, cut to [`CELL_CHARS`].
+pub fn cell_text(s: &str) -> String {
+    match s.char_indices().nth(CELL_CHARS) {
+        None => t(s),
+        Some((cut, _)) => {
+            let mut short = t(&s[..cut]);
+            short.push('…');
+            short
+        }
+    }
+}
 use super::{matrix_cells, Render, Report, RiskView};
 use crate::fmt::{number, percent};
 use crate::model::values::Severity;
@@ -131,7 +148,10 @@ pub fn matrix(r: &RiskView, color: bool) -> String {
             let text = if ids.is_empty() {
                 "·".to_string()
             } else {
-                ids.iter().map(|i| t(i)).collect::<Vec<_>>().join("\n")
+                ids.iter()
+                    .map(|i| cell_text(i))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             };
             let mut cell = Cell::new(text).set_alignment(CellAlignment::Center);
             if color {
@@ -168,13 +188,13 @@ pub fn ranked(r: &RiskView, color: bool) -> String {
     for (i, c) in crate::risk::ranked(&r.changes).into_iter().enumerate() {
         table.add_row(vec![
             Cell::new(i + 1),
-            Cell::new(t(&c.id)),
+            Cell::new(cell_text(&c.id)),
             Cell::new(format!("{} ({}×{})", c.score, c.impact, c.likelihood)),
             Cell::new(c.declared.as_str()),
             severity_cell(c.effective, color),
             Cell::new(format!("{} min", c.recovery_minutes)),
-            Cell::new(t(c.owner.as_deref().unwrap_or("-"))),
-            Cell::new(t(&c.title)),
+            Cell::new(cell_text(c.owner.as_deref().unwrap_or("-"))),
+            Cell::new(cell_text(&c.title)),
         ]);
     }
     format!("Changes by score\n{table}\n")
@@ -187,7 +207,10 @@ fn evidence(r: &Report, color: bool) -> String {
         let result = if e.passed {
             Cell::new("pass")
         } else {
-            Cell::new(format!("FAIL: {}", t(e.reason.as_deref().unwrap_or(""))))
+            Cell::new(format!(
+                "FAIL: {}",
+                cell_text(e.reason.as_deref().unwrap_or(""))
+            ))
         };
         let result = match (color, e.passed) {
             (true, true) => result.fg(Color::Green),
@@ -195,10 +218,10 @@ fn evidence(r: &Report, color: bool) -> String {
             _ => result,
         };
         table.add_row(vec![
-            Cell::new(t(&e.change)),
+            Cell::new(cell_text(&e.change)),
             Cell::new(e.kind),
-            Cell::new(t(&e.env)),
-            Cell::new(t(e.source())),
+            Cell::new(cell_text(&e.env)),
+            Cell::new(cell_text(e.source())),
             result,
             Cell::new(figures(&e.figures)),
         ]);

@@ -1,8 +1,8 @@
-//! `on-call` and `monitoring`: someone besides the deployer can be reached through the deploy
-//! and the weekend after it, and someone is watching dashboards for long enough.
+//! `on-call`: someone besides the deployer can be reached through the deploy and the weekend
+//! after it.
 
 use super::{Ctx, Finding, RuleId};
-use crate::model::values::{is_blank, name_key, same_name};
+use crate::model::values::{name_key, same_name};
 use std::collections::BTreeSet;
 
 pub fn on_call(ctx: &Ctx) -> Vec<Finding> {
@@ -35,28 +35,6 @@ pub fn on_call(ctx: &Ctx) -> Vec<Finding> {
     )]
 }
 
-pub fn monitoring(ctx: &Ctx) -> Vec<Finding> {
-    let m = ctx.manifest.monitoring.clone().unwrap_or_default();
-    let min = ctx.template.policy.min_watch_minutes;
-    let watch = m.watch_minutes.unwrap_or(0);
-    let mut problems = Vec::new();
-    if !m.dashboards.iter().any(|d| !is_blank(d)) {
-        problems.push("no dashboard listed".to_string());
-    }
-    if watch < min {
-        problems.push(format!("watch_minutes is {watch}, the policy needs {min}"));
-    }
-    if problems.is_empty() {
-        return vec![];
-    }
-    vec![Finding::block(
-        RuleId::Monitoring,
-        "release",
-        problems.join("; "),
-        format!("Add the dashboards to [monitoring].dashboards and have someone watch them for at least {min} minutes after the deploy."),
-    )]
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
@@ -80,18 +58,5 @@ mod tests {
             "on_call = [\"Jiyoon\", \"minho\"]",
         );
         assert_eq!(rules(&deployer_and_one.findings()), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn monitoring_needs_a_dashboard_and_the_watch_period() {
-        let none = Fixture::with(
-            "dashboards = [\"https://grafana.example/d/api\"]",
-            "dashboards = []",
-        );
-        assert_eq!(rules(&none.findings()), ["monitoring"]);
-        let short = Fixture::with("watch_minutes = 30", "watch_minutes = 29");
-        assert_eq!(rules(&short.findings()), ["monitoring"]);
-        let missing = Fixture::with("watch_minutes = 30", "");
-        assert_eq!(rules(&missing.findings()), ["monitoring"]);
     }
 }

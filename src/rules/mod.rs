@@ -8,6 +8,7 @@ mod deploy_time;
 mod evidence;
 mod freeze;
 mod id;
+mod monitoring;
 mod overrides;
 mod release;
 mod release_commit;
@@ -26,6 +27,7 @@ pub use checklist::item_problem;
 pub use deploy_time::is_stale;
 pub use freeze::local_deploy_time;
 pub use id::RuleId;
+pub use monitoring::MonitoringProbe;
 pub use overrides::check as check_override;
 
 /// `block` findings make a NO-GO; `warn` findings are shown and signed off.
@@ -111,6 +113,8 @@ pub struct Ctx<'a> {
     pub signed_approvals_only: bool,
     /// The revision being deployed, when the user named one (`--commit`).
     pub deployed_commit: Option<&'a str>,
+    /// What the named Prometheus said, asked before the rules run.
+    pub monitoring: &'a MonitoringProbe,
 }
 
 /// Every rule, in the order of SPEC's table.
@@ -123,7 +127,8 @@ pub fn evaluate(ctx: &Ctx) -> Vec<Finding> {
     out.extend(release::rollback_plan(ctx));
     out.extend(freeze::freeze_window(ctx));
     out.extend(contacts::on_call(ctx));
-    out.extend(contacts::monitoring(ctx));
+    out.extend(monitoring::monitoring(ctx));
+    out.extend(monitoring::alerts_firing(ctx));
     out.extend(two_person::two_person(ctx));
     out.extend(checklist::checklist(ctx));
     out.extend(overrides::override_invalid(ctx));
@@ -220,6 +225,7 @@ prompt = "Ready?"
         pub approvals: Vec<crate::approvals::Status>,
         pub signed_approvals_only: bool,
         pub deployed_commit: Option<String>,
+        pub probe: MonitoringProbe,
     }
 
     impl Fixture {
@@ -247,6 +253,7 @@ prompt = "Ready?"
                 approvals,
                 signed_approvals_only: false,
                 deployed_commit: None,
+                probe: MonitoringProbe::NotNamed,
             }
         }
 
@@ -277,6 +284,7 @@ prompt = "Ready?"
                 approvals: &self.approvals,
                 signed_approvals_only: self.signed_approvals_only,
                 deployed_commit: self.deployed_commit.as_deref(),
+                monitoring: &self.probe,
             }
         }
 

@@ -1,0 +1,198 @@
+//! Sign-off records: beside every sign-off `relcheck go` or `signoff -o` writes, the JSON report
+//! of the judgement that was signed, plus who signed it off, when, and with what verdict. A
+//! record is what the team can audit months later ([`verify`]) and learn from ([`log`]).
+//!
+//! Writing uses the report's own types; reading takes only the fields relcheck needs back, so a
+//! record written by a later version with more fields still reads.
+
+pub mod log;
+pub mod render;
+pub mod verify;
+
+use crate::report::Report;
+use serde::{Deserialize, Serialize};
+
+/// The layout version records and watch records carry, as the JSON report does.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Who signed the release off, when, and what they signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Stamp {
+    /// The person who signed off (for `go`, who answered; for `signoff`, the deployer).
+    pub by: String,
+    /// When, RFC 3339.
+    pub at: String,
+    /// The verdict signed: `go` or `no-go` (a NO-GO sign-off says so).
+    pub verdict: String,
+}
+
+/// A record as written: the JSON report and the stamp.
+#[derive(Debug, Serialize)]
+pub struct Record<'a> {
+    #[serde(flatten)]
+    pub report: &'a Report,
+    pub signoff: Stamp,
+}
+
+impl Record<'_> {
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("a report serialises");
+        s.push('\n');
+        s
+    }
+}
+
+/// One file of a record's `inputs`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StoredInput {
+    pub role: String,
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StoredRelease {
+    pub name: String,
+    pub deployer: String,
+    pub deploy_at: String,
+    pub severity: String,
+    /// The policy's zone (an IANA name), or `UTC+09:00` when the policy set none.
+    pub timezone: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StoredOverride {
+    pub rule: String,
+    #[serde(default)]
+    pub approved_by: String,
+    pub valid: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StoredFinding {
+    pub rule: String,
+    #[serde(default)]
+    pub overridden: bool,
+}
+
+/// What relcheck reads back from a record; other fields are ignored.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Stored {
+    pub schema_version: u32,
+    pub verdict: String,
+    pub release: StoredRelease,
+    #[serde(default)]
+    pub findings: Vec<StoredFinding>,
+    #[serde(default)]
+    pub overrides: Vec<StoredOverride>,
+    pub inputs: Vec<StoredInput>,
+    pub digest: String,
+    pub signoff: Stamp,
+}
+
+/// Why a file is not a record relcheck can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotARecord {
+    /// Not JSON, or JSON without a record's fields.
+    Foreign(String),
+    /// A record of another layout version.
+    Version(u64),
+}
+
+impl std::fmt::Display for NotARecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotARecord::Foreign(why) => write!(f, "not a relcheck sign-off record ({why})"),
+            NotARecord::Version(v) => write!(
+                f,
+                "a record of layout version {v}; this relcheck reads version {SCHEMA_VERSION}"
+            ),
+        }
+    }
+}
+
+/// Reads a record from its text.
+pub fn parse(text: &str) -> Result<Stored, NotARecord> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| NotARecord::Foreign(format!("not JSON: {e}")))?;
+    if value.get("signoff").is_none() {
+        return Err(NotARecord::Foreign("it has no signoff".into()));
+    }
+    match value
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) => return Err(NotARecord::Version(v)),
+        None => return Err(NotARecord::Version(1)),
+    }
+    serde_json::from_value(value).map_err(|e| NotARecord::Foreign(e.to_string()))
+}
+
+/// The digest over a list of inputs, as the report computes it: `sha256:` and the sha256 over
+/// the 32-byte sha256 of each input in order. `None` when an input's sha256 is not 64 hex
+/// characters (the record was altered).
+pub fn digest_of(inputs: &[StoredInput]) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for i in inputs {
+        h.update(from_hex(&i.sha256)?);
+    }
+    Some(format!("sha256:{}", hex(&h.finalize())))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(s: &str) -> Option<[u8; 32]> {
+    let s = s.as_bytes();
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in s.chunks(2).enumerate() {
+        let text = std::str::from_utf8(pair).ok()?;
+        out[i] = u8::from_str_radix(text, 16).ok()?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_digest_is_the_sha256_of_the_inputs_binary_sha256_in_order() {
+        let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        let one = StoredInput {
+            role: "manifest".into(),
+            path: "release.toml".into(),
+            sha256: empty.into(),
+        };
+        // sha256 of the 32 bytes of sha256("") (computed with sha256sum | xxd -r -p | sha256sum).
+        assert_eq!(
+            digest_of(std::slice::from_ref(&one)).unwrap(),
+            "sha256:5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456"
+        );
+        let bad = StoredInput {
+            sha256: "zz".into(),
+            ..one
+        };
+        assert_eq!(digest_of(&[bad]), None);
+    }
+
+    #[test]
+    fn foreign_files_and_older_layouts_are_told_apart() {
+        assert!(matches!(parse("not json"), Err(NotARecord::Foreign(_))));
+        assert!(matches!(parse("{\"a\": 1}"), Err(NotARecord::Foreign(_))));
+        assert_eq!(
+            parse("{\"signoff\": {}, \"verdict\": \"go\"}").unwrap_err(),
+            NotARecord::Version(1)
+        );
+        assert_eq!(
+            parse("{\"signoff\": {}, \"schema_version\": 3}").unwrap_err(),
+            NotARecord::Version(3)
+        );
+    }
+}
