@@ -720,9 +720,13 @@ impl Template {
                 return Err(err(
                     k.span(),
                     format!(
-                        "policy.rules: unknown rule \"{}\", expected one of {}",
+                        "policy.rules: unknown rule \"{}\", expected one of {}{}",
                         k.get_ref(),
-                        crate::rules::RuleId::ALL.map(|r| r.as_str()).join(", ")
+                        crate::rules::RuleId::ALL.map(|r| r.as_str()).join(", "),
+                        super::suggest::value_hint(
+                            k.get_ref(),
+                            &crate::rules::RuleId::ALL.map(|r| r.as_str())
+                        )
                     ),
                 ));
             };
@@ -730,8 +734,9 @@ impl Template {
                 return Err(err(
                     v.span(),
                     format!(
-                        "policy.rules.{rule}: expected \"block\", \"warn\" or \"off\", got \"{}\"",
-                        v.get_ref()
+                        "policy.rules.{rule}: expected \"block\", \"warn\" or \"off\", got \"{}\"{}",
+                        v.get_ref(),
+                        super::suggest::value_hint(v.get_ref(), &["block", "warn", "off"])
                     ),
                 ));
             };
@@ -1357,5 +1362,8 @@ freeze-window = \"warn\"
             "{e}"
         );
         assert_eq!(e.position, Some((2, 15)));
+        let e =
+            Template::parse("t.toml", "[policy.rules]\nfreeze_window = \"warn\"\n").unwrap_err();
+        assert!(e.message.ends_with("did you mean `freeze-window`?"), "{e}");
     }
 }
