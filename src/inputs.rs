@@ -105,6 +105,25 @@ impl Inputs {
         crate::evidence::hex(&Sha256::digest(&self.manifest_bytes))
     }
 
+    /// The files of the template chain in the order the report's `inputs` lists them: each
+    /// template (the top ancestor first) followed by its `allowed_signers`, then each freeze
+    /// window's calendar in window order. Each is (role, path, bytes); the path is where the
+    /// file was read (relative to the working folder, or as `-c` named it), `None` for the
+    /// built-in checklist.
+    pub fn chain_inputs(&self) -> Vec<(&'static str, Option<&Path>, &[u8])> {
+        let mut out = Vec::new();
+        for t in &self.chain {
+            out.push(("template", t.path.as_deref(), &t.bytes[..]));
+            if let Some(s) = &t.signers {
+                out.push(("signers", Some(s.path.as_path()), &s.bytes[..]));
+            }
+            for c in &t.calendars {
+                out.push(("calendar", Some(c.path.as_path()), &c.bytes[..]));
+            }
+        }
+        out
+    }
+
     /// How the template is named in reports.
     pub fn template_name(&self) -> String {
         match &self.template_path {
@@ -500,6 +519,30 @@ mod tests {
             .unwrap()
             .1
             .is_some());
+
+        let listed: Vec<_> = i
+            .chain_inputs()
+            .into_iter()
+            .map(|(role, path, _)| {
+                let name = path
+                    .unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                format!("{role} {name}")
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                "template root.toml",
+                "template policy.toml",
+                "signers signers",
+                "calendar holidays.ics",
+                "template release.toml"
+            ]
+        );
     }
 
     #[test]
