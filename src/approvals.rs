@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 pub type Verify<'a> = &'a dyn Fn(&str, &[u8], &str) -> Result<(), String>;
 
 /// Where an approval was recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// The approvals file, written by `relcheck approve`.
@@ -25,7 +25,7 @@ pub enum Source {
 }
 
 /// One approval as judged, for the report and the sign-off.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Status {
     pub by: String,
     /// When it was given; `None` for a name in `[release].approvers`.

@@ -79,6 +79,15 @@ pub enum CheckFormat {
     Text,
     Json,
     Markdown,
+    /// GitHub Actions workflow commands: annotations on the manifest in the pull request
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RiskFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -106,7 +115,7 @@ pub enum SignoffFormat {
 pub enum Command {
     /// Judge the release without asking anything: GO or NO-GO, for CI and Makefiles
     #[command(
-        after_help = "Example:\n  relcheck check -m release.toml --format json > report.json\n\nExit codes: 0 GO · 1 NO-GO · 2 input or usage error"
+        after_help = "Example:\n  relcheck check -m release.toml --format json > report.json\n  relcheck check -m release.toml --format github   # annotations in GitHub Actions\n\nExit codes: 0 GO · 1 NO-GO · 2 input or usage error"
     )]
     Check {
         /// Output format
@@ -115,9 +124,13 @@ pub enum Command {
     },
     /// Show the risk matrix and the changes ranked by score
     #[command(
-        after_help = "Example:\n  relcheck risk -m release.toml\n\nExit codes: 0 shown · 2 input or usage error"
+        after_help = "Example:\n  relcheck risk -m release.toml --format markdown >> pr-comment.md\n\nExit codes: 0 shown · 2 input or usage error"
     )]
-    Risk,
+    Risk {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = RiskFormat::Text)]
+        format: RiskFormat,
+    },
     /// Walk through the checklist interactively, judge, and sign off on GO
     #[command(
         after_help = "Shows the risk matrix, asks each applicable checklist item not yet answered (saving every\nanswer at once to the answers file), judges like check, and on GO asks to sign off.\nWithout a terminal (or with CI set, or --non-interactive) it asks nothing and judges like\ncheck, listing on stderr the items that still need an answer.\n\nExample:\n  relcheck go -m release.toml\n\nExit codes: 0 GO and signed off · 1 NO-GO, or sign-off declined · 2 input or usage error · 130 interrupted"
@@ -232,7 +245,7 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Print the JSON Schema of the manifest or of the checklist template
+    /// Print the JSON Schema of the manifest, the checklist template or the JSON report
     #[command(
         after_help = "Example:\n  relcheck schema checklist > checklist.schema.json\n\nExit codes: 0 printed · 2 usage error"
     )]
@@ -264,4 +277,6 @@ pub enum SchemaFile {
     Manifest,
     /// The checklist template
     Checklist,
+    /// The JSON report of `check --format json`
+    Report,
 }

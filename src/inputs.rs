@@ -11,7 +11,7 @@ use crate::error::InputError;
 use crate::evidence::Verified;
 use crate::model::answers::Answers;
 use crate::model::approvals::Approvals;
-use crate::model::checklist::Template;
+use crate::model::checklist::{RawTemplate, Template, WindowCalendar, MAX_CHAIN};
 use crate::model::manifest::Manifest;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -32,7 +32,7 @@ pub struct Locations {
 }
 
 /// What a file is to the judgement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     Manifest,
@@ -49,7 +49,7 @@ pub enum Role {
 }
 
 /// One file the judgement read, as the report lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Input {
     pub role: Role,
     /// Relative to the manifest's folder, where `verify` looks for it: as written for what the
@@ -117,6 +117,10 @@ pub struct Inputs {
     /// `None` when the built-in checklist is used.
     pub template_path: Option<PathBuf>,
     pub template_bytes: Vec<u8>,
+    /// The template chain, the top ancestor first and the template the manifest names (or
+    /// `-c`, or the built-in one) last, each with the files it names.
+    pub chain: Vec<TemplateFile>,
+    /// The chain merged and validated.
     pub template: Template,
     pub answers_path: PathBuf,
     /// `None` when there is no answers file (yet).
@@ -126,12 +130,35 @@ pub struct Inputs {
     /// `None` when there is no approvals file.
     pub approvals_bytes: Option<Vec<u8>>,
     pub approvals: Approvals,
-    /// The policy's `allowed_signers` file, when it names one: where it is and its text.
+    /// The policy's `allowed_signers` file, when it names one (the nearest template of the
+    /// chain that sets it): where it is and its text.
     pub signers: Option<Signers>,
     /// The revision being deployed, when the user named one.
     pub deployed_commit: Option<String>,
     /// The files read here, in the order the report lists them (see [`listed`]).
     pub files: Vec<Input>,
+}
+
+/// One template of the `extends` chain, as read, with the files it names.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// Where it is; `None` for the built-in checklist.
+    pub path: Option<PathBuf>,
+    /// How it is named in messages and reports (`(built-in)` for the built-in checklist).
+    pub shown: String,
+    pub bytes: Vec<u8>,
+    /// Its `allowed_signers` file, read (resolved against the template's folder).
+    pub signers: Option<Signers>,
+    /// Each freeze window's calendar it names, in window order.
+    pub calendars: Vec<CalendarFile>,
+}
+
+/// A freeze window's calendar file, as read.
+#[derive(Debug, Clone)]
+pub struct CalendarFile {
+    /// Resolved against the folder of the template that names it.
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
 }
 
 /// The allowed-signers file a template names.
@@ -189,17 +216,8 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         (None, Some(rel)) => Some(base.join(rel)),
         (None, None) => None,
     };
-    let (template_bytes, template) = match &template_path {
-        Some(p) => {
-            let text = read_text(p)?;
-            let t = Template::parse(&shown(p), &text)?;
-            (text.into_bytes(), t)
-        }
-        None => {
-            let t = Template::parse("built-in checklists/standard.toml", STANDARD_CHECKLIST)?;
-            (STANDARD_CHECKLIST.as_bytes().to_vec(), t)
-        }
-    };
+    let (chain, template) = load_chain(template_path.as_deref())?;
+    let template_bytes = chain.last().map(|t| t.bytes.clone()).unwrap_or_default();
 
     manifest.check_names_against(
         &shown(&manifest_path),
@@ -237,36 +255,7 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         }
     };
 
-    // A template's relative paths resolve against the template's own folder.
-    let signers = match &template.policy.allowed_signers {
-        None => None,
-        Some(rel) => {
-            let folder = template_path
-                .as_deref()
-                .and_then(Path::parent)
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            let path = folder.join(rel.get_ref().trim());
-            let text = read_text(&path).map_err(|e| {
-                let template_text = String::from_utf8_lossy(&template_bytes);
-                let template_name = template_path
-                    .as_deref()
-                    .map_or_else(|| "built-in checklists/standard.toml".to_string(), shown);
-                InputError::at(
-                    &template_name,
-                    &template_text,
-                    Some(rel.span()),
-                    format!("allowed_signers: {e}"),
-                )
-            })?;
-            let parsed = crate::sshsig::AllowedSigners::parse(&shown(&path), &text)?;
-            Some(Signers {
-                path,
-                bytes: text.into_bytes(),
-                parsed,
-            })
-        }
-    };
+    let signers = chain.iter().rev().find_map(|t| t.signers.clone());
 
     // In the order of SPEC's "JSON report".
     let mut files = Vec::new();
@@ -275,18 +264,30 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         file_name(&manifest_path),
         &manifest_bytes,
     ));
-    let template_shown = match (&loc.checklist, &manifest.release.checklist) {
-        (Some(p), _) => shown(p),
-        (None, Some(rel)) => rel.clone(),
-        (None, None) => "(built-in)".into(),
-    };
-    files.push(Input::new(Role::Template, template_shown, &template_bytes));
-    if let Some(s) = &signers {
-        files.push(Input::new(
-            Role::Signers,
-            relative_to(&base, &s.path),
-            &s.bytes,
-        ));
+    // Each template of the chain, the top ancestor first, each followed by the files it names.
+    let last = chain.len().saturating_sub(1);
+    for (i, t) in chain.iter().enumerate() {
+        let shown_path = match (&t.path, &manifest.release.checklist) {
+            (None, _) => "(built-in)".to_string(),
+            // What the manifest names, as written.
+            (Some(_), Some(rel)) if i == last && loc.checklist.is_none() => rel.clone(),
+            (Some(p), _) => relative_to(&base, p),
+        };
+        files.push(Input::new(Role::Template, shown_path, &t.bytes));
+        if let Some(s) = &t.signers {
+            files.push(Input::new(
+                Role::Signers,
+                relative_to(&base, &s.path),
+                &s.bytes,
+            ));
+        }
+        for c in &t.calendars {
+            files.push(Input::new(
+                Role::Calendar,
+                relative_to(&base, &c.path),
+                &c.bytes,
+            ));
+        }
     }
     let answers_shown = match &loc.answers {
         Some(p) => shown(p),
@@ -314,6 +315,7 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         base,
         template_path,
         template_bytes,
+        chain,
         template,
         answers_path,
         answers_bytes,
@@ -335,16 +337,196 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
 /// `path` relative to the manifest's folder `base`, where `verify` looks for it (as it is when
 /// it lies elsewhere).
 fn relative_to(base: &Path, path: &Path) -> String {
-    match path.strip_prefix(base) {
-        Ok(rel) if base != Path::new(".") => rel.display().to_string(),
-        _ => shown(path),
+    let rel = match path.strip_prefix(base) {
+        Ok(rel) if base != Path::new(".") => rel,
+        _ => path,
+    };
+    shown(&tidy(rel))
+}
+
+/// `a/b/../c` as `a/c`, without looking at the disk (a `..` that climbs above the start stays).
+fn tidy(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
     }
+    out.iter().collect()
 }
 
 /// The last part of a path, as a path relative to its own folder.
 fn file_name(p: &Path) -> String {
     p.file_name()
         .map_or_else(|| shown(p), |n| n.to_string_lossy().into_owned())
+}
+
+/// Reads the template `named` (the built-in checklist when `None`) and its parents, each with
+/// the files it names, and merges them. Errors point at the file where the bad value is
+/// written: a missing parent or a wrong pin at the `extends` line of the child.
+fn load_chain(named: Option<&Path>) -> Result<(Vec<TemplateFile>, Template), InputError> {
+    let Some(named) = named else {
+        let file = "built-in checklists/standard.toml";
+        let t = Template::parse(file, STANDARD_CHECKLIST)?;
+        let builtin = TemplateFile {
+            path: None,
+            shown: "(built-in)".into(),
+            bytes: STANDARD_CHECKLIST.as_bytes().to_vec(),
+            signers: None,
+            calendars: Vec::new(),
+        };
+        return Ok((vec![builtin], t));
+    };
+
+    // Child first while reading; each entry: the file, its text and its raw template.
+    let mut read: Vec<(TemplateFile, String, RawTemplate)> = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut next = named.to_path_buf();
+    loop {
+        let text = read_text(&next)?;
+        let name = shown(&next);
+        let mut raw = RawTemplate::parse(&name, &text)?;
+        let folder = folder_of(&next);
+        let at = |span: std::ops::Range<usize>, msg: String| {
+            InputError::at(&name, &text, Some(span), msg)
+        };
+
+        let signers = match raw.allowed_signers().cloned() {
+            None => None,
+            Some(rel) => {
+                let path = folder.join(rel.get_ref().trim());
+                let signers_text = read_text(&path)
+                    .map_err(|e| at(rel.span(), format!("allowed_signers: {e}")))?;
+                let parsed = crate::sshsig::AllowedSigners::parse(&shown(&path), &signers_text)?;
+                raw.resolve_allowed_signers(&path);
+                Some(Signers {
+                    path,
+                    bytes: signers_text.into_bytes(),
+                    parsed,
+                })
+            }
+        };
+        let mut calendars = Vec::new();
+        for (window, rel) in raw.calendars() {
+            let path = folder.join(rel.get_ref().trim());
+            let cal_text =
+                read_text(&path).map_err(|e| at(rel.span(), format!("calendar: {e}")))?;
+            let events = crate::calendar::Calendar::parse(&shown(&path), &cal_text)?;
+            raw.set_calendar(
+                window,
+                WindowCalendar {
+                    path: path.clone(),
+                    events: std::sync::Arc::new(events),
+                },
+            );
+            calendars.push(CalendarFile {
+                path,
+                bytes: cal_text.into_bytes(),
+            });
+        }
+
+        seen.push(std::fs::canonicalize(&next).unwrap_or_else(|_| next.clone()));
+        let parent = raw
+            .extends()
+            .cloned()
+            .map(|rel| (rel, raw.extends_sha256().cloned()));
+        read.push((
+            TemplateFile {
+                path: Some(next.clone()),
+                shown: name.clone(),
+                bytes: Vec::new(),
+                signers,
+                calendars,
+            },
+            text,
+            raw,
+        ));
+
+        let Some((rel, pin)) = parent else { break };
+        let parent_path = folder.join(rel.get_ref().trim());
+        let chain_names = |last: &Path| {
+            read.iter()
+                .map(|(t, _, _)| t.shown.clone())
+                .chain([shown(last)])
+                .collect::<Vec<_>>()
+                .join(" → ")
+        };
+        let text = &read.last().map(|r| r.1.clone()).unwrap_or_default();
+        let at = |span: std::ops::Range<usize>, msg: String| {
+            InputError::at(&name, text, Some(span), msg)
+        };
+        let canonical = std::fs::canonicalize(&parent_path).unwrap_or_else(|_| parent_path.clone());
+        if seen.contains(&canonical) {
+            return Err(at(
+                rel.span(),
+                format!(
+                    "extends: the templates extend each other in a cycle: {}",
+                    chain_names(&parent_path)
+                ),
+            ));
+        }
+        if read.len() >= MAX_CHAIN {
+            return Err(at(
+                rel.span(),
+                format!(
+                    "extends: a chain of more than {MAX_CHAIN} templates: {}",
+                    chain_names(&parent_path)
+                ),
+            ));
+        }
+        let parent_bytes = std::fs::read(&parent_path).map_err(|e| {
+            at(
+                rel.span(),
+                format!("extends: {}: {}", shown(&parent_path), io_message(&e)),
+            )
+        })?;
+        if let Some(pin) = pin {
+            let actual = crate::sha256::hex(&crate::sha256::of(&parent_bytes));
+            if !pin.get_ref().trim().eq_ignore_ascii_case(&actual) {
+                return Err(at(
+                    pin.span(),
+                    format!(
+                        "extends_sha256: {} has sha256 {actual}, expected {}",
+                        shown(&parent_path),
+                        pin.get_ref().trim()
+                    ),
+                ));
+            }
+        }
+        next = parent_path;
+    }
+
+    // The top ancestor first; each child laid over what is above it.
+    read.reverse();
+    let (named_text, named_shown) = read
+        .last()
+        .map(|(t, text, _)| (text.clone(), t.shown.clone()))
+        .unwrap_or_default();
+    let mut chain = Vec::with_capacity(read.len());
+    let mut merged: Option<RawTemplate> = None;
+    for (mut file, text, raw) in read {
+        file.bytes = text.into_bytes();
+        chain.push(file);
+        merged = Some(match merged {
+            None => raw,
+            Some(parent) => RawTemplate::merge(parent, raw),
+        });
+    }
+    let merged = merged.ok_or_else(|| InputError::new(&named_shown, "no template"))?;
+    let template = Template::from_raw(merged, &named_shown, &named_text)?;
+    Ok((chain, template))
+}
+
+/// The folder a file is in (`.` for a bare name).
+fn folder_of(p: &Path) -> PathBuf {
+    p.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// `release.toml` → `release.answers.toml`, beside the manifest.
@@ -417,10 +599,260 @@ mod tests {
     }
 
     #[test]
+    fn paths_in_the_report_are_tidied_without_the_disk() {
+        assert_eq!(
+            relative_to(Path::new("a/b"), Path::new("a/b/../../x/y/../z.toml")),
+            "../../x/z.toml"
+        );
+        assert_eq!(
+            relative_to(Path::new("."), Path::new("./c/./d.ics")),
+            "c/d.ics"
+        );
+    }
+
+    #[test]
     fn the_answers_file_sits_beside_the_manifest_named_after_it() {
         assert_eq!(
             default_answers_path(Path::new("deploy/prod.toml")),
             Path::new("deploy/prod.answers.toml")
         );
+    }
+
+    const MANIFEST: &str =
+        "[release]\nname = \"r\"\ndeployer = \"jiyoon\"\nchecklist = \"team/release.toml\"\n";
+
+    /// Writes `files` (path, text) under a fresh folder and loads its release.toml.
+    fn load_in(files: &[(&str, &str)]) -> (tempfile::TempDir, Result<Inputs, InputError>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let r = load(&Locations {
+            manifest: Some(dir.path().join("release.toml")),
+            ..Locations::default()
+        });
+        (dir, r)
+    }
+
+    const HOLIDAYS: &str = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    #[test]
+    fn a_chain_is_read_top_ancestor_first_with_paths_against_each_templates_folder() {
+        let (_dir, r) = load_in(&[
+            ("release.toml", MANIFEST),
+            ("team/release.toml", "[checklist]\nname = \"Team\"\nextends = \"../company/policy.toml\"\n[[items]]\nid = \"b\"\nprompt = \"?\"\n"),
+            ("company/policy.toml", "[checklist]\nextends = \"base/root.toml\"\n[policy]\nallowed_signers = \"signers\"\n[[policy.freeze]]\nname = \"holidays\"\ncalendar = \"holidays.ics\"\nallow = \"low\"\n"),
+            ("company/signers", ""),
+            ("company/holidays.ics", HOLIDAYS),
+            ("company/base/root.toml", "[[items]]\nid = \"a\"\nprompt = \"?\"\n"),
+        ]);
+        let i = r.unwrap();
+        let names: Vec<_> = i
+            .chain
+            .iter()
+            .map(|t| t.shown.rsplit('/').take(2).collect::<Vec<_>>().join("<"))
+            .collect();
+        assert_eq!(
+            names,
+            ["root.toml<base", "policy.toml<company", "release.toml<team"]
+        );
+        assert!(i.chain[1]
+            .signers
+            .as_ref()
+            .unwrap()
+            .path
+            .ends_with("company/signers"));
+        assert_eq!(i.chain[1].calendars.len(), 1);
+        assert!(i.chain[1].calendars[0]
+            .path
+            .ends_with("company/holidays.ics"));
+        assert_eq!(i.chain[1].calendars[0].bytes, HOLIDAYS.as_bytes());
+        assert!(i.signers.is_some());
+        assert_eq!(i.template.name, "Team");
+        let ids: Vec<_> = i.template.items.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(i.template_bytes, i.chain[2].bytes);
+        assert!(i.template.policy.freeze[0]
+            .calendar
+            .as_ref()
+            .unwrap()
+            .1
+            .is_some());
+
+        // The report lists every file of the chain, in SPEC's order, each with the sha256 of
+        // its bytes.
+        let listed: Vec<_> = i
+            .files
+            .iter()
+            .map(|f| {
+                let name = f.path.rsplit('/').next().unwrap_or_default();
+                format!(
+                    "{} {name}",
+                    serde_json::to_value(f.role).unwrap().as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                "manifest release.toml",
+                "template root.toml",
+                "template policy.toml",
+                "signers signers",
+                "calendar holidays.ics",
+                "template release.toml",
+                "answers release.answers.toml",
+                "approvals release.approvals.toml"
+            ]
+        );
+        assert_eq!(
+            i.files[4].sha256,
+            crate::sha256::hex(&crate::sha256::of(HOLIDAYS.as_bytes()))
+        );
+    }
+
+    #[test]
+    fn a_pin_that_differs_is_an_input_error_at_the_pin() {
+        let parent = "[policy]\nmin_on_call = 1\n";
+        let sha = crate::sha256::hex(&crate::sha256::of(parent.as_bytes()));
+        let child = |pin: &str| {
+            format!("[checklist]\nextends = \"parent.toml\"\nextends_sha256 = \"{pin}\"\n")
+        };
+        let (_d, ok) = load_in(&[
+            ("release.toml", MANIFEST),
+            ("team/release.toml", &child(&sha.to_uppercase())),
+            ("team/parent.toml", parent),
+        ]);
+        assert_eq!(ok.unwrap().template.policy.min_on_call, 1);
+        let (_d, bad) = load_in(&[
+            ("release.toml", MANIFEST),
+            ("team/release.toml", &child(&"0".repeat(64))),
+            ("team/parent.toml", parent),
+        ]);
+        let e = bad.unwrap_err();
+        assert!(e.file.ends_with("team/release.toml"), "{e}");
+        assert_eq!(e.position, Some((3, 18)));
+        assert!(e.message.contains(&sha), "{e}");
+    }
+
+    #[test]
+    fn a_missing_parent_is_an_error_at_the_extends_line() {
+        let (_d, r) = load_in(&[
+            ("release.toml", MANIFEST),
+            (
+                "team/release.toml",
+                "[checklist]\nextends = \"nowhere.toml\"\n",
+            ),
+        ]);
+        let e = r.unwrap_err();
+        assert_eq!(e.position, Some((2, 11)), "{e}");
+        assert!(e.message.contains("no such file"), "{e}");
+    }
+
+    #[test]
+    fn cycles_are_refused_naming_the_chain() {
+        let (_d, r) = load_in(&[
+            ("release.toml", MANIFEST),
+            ("team/release.toml", "[checklist]\nextends = \"a.toml\"\n"),
+            ("team/a.toml", "[checklist]\nextends = \"release.toml\"\n"),
+        ]);
+        let e = r.unwrap_err();
+        assert!(e.message.contains("cycle"), "{e}");
+        assert!(e.file.ends_with("team/a.toml"), "{e}");
+        assert!(
+            e.message.contains("release.toml → ") && e.message.contains("a.toml → "),
+            "{e}"
+        );
+        let (_d, r) = load_in(&[
+            ("release.toml", MANIFEST),
+            (
+                "team/release.toml",
+                "[checklist]\nextends = \"release.toml\"\n",
+            ),
+        ]);
+        assert!(r.unwrap_err().message.contains("cycle"));
+    }
+
+    #[test]
+    fn eight_templates_are_allowed_and_nine_are_refused() {
+        let chain = |n: usize| {
+            let mut files = vec![("release.toml".to_string(), MANIFEST.to_string())];
+            for i in 0..n {
+                let name = if i == 0 {
+                    "team/release.toml".to_string()
+                } else {
+                    format!("team/t{i}.toml")
+                };
+                let text = if i + 1 < n {
+                    format!("[checklist]\nextends = \"t{}.toml\"\n", i + 1)
+                } else {
+                    String::new()
+                };
+                files.push((name, text));
+            }
+            files
+        };
+        let as_refs = |f: &[(String, String)]| {
+            load_in(
+                &f.iter()
+                    .map(|(a, b)| (a.as_str(), b.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .1
+        };
+        assert_eq!(as_refs(&chain(8)).unwrap().chain.len(), 8);
+        let e = as_refs(&chain(9)).unwrap_err();
+        assert!(e.message.contains("more than 8 templates"), "{e}");
+        assert!(e.message.contains("t8.toml"), "{e}");
+    }
+
+    #[test]
+    fn an_error_in_a_parent_points_at_the_parent() {
+        let (_d, r) = load_in(&[
+            ("release.toml", MANIFEST),
+            ("team/release.toml", "[checklist]\nextends = \"p.toml\"\n"),
+            ("team/p.toml", "[policy]\n\nmin_on_call = \"two\"\n"),
+        ]);
+        let e = r.unwrap_err();
+        assert!(e.file.ends_with("team/p.toml"), "{e}");
+        assert_eq!(e.position.map(|p| p.0), Some(3));
+    }
+
+    #[test]
+    fn a_calendar_that_does_not_parse_or_is_missing_is_an_input_error() {
+        let tpl = "[[policy.freeze]]\nname = \"h\"\ncalendar = \"h.ics\"\nallow = \"low\"\n";
+        let (_d, r) = load_in(&[("release.toml", MANIFEST), ("team/release.toml", tpl)]);
+        let e = r.unwrap_err();
+        assert!(
+            e.file.ends_with("team/release.toml") && e.position == Some((3, 12)),
+            "{e}"
+        );
+        let (_d, r) = load_in(&[
+            ("release.toml", MANIFEST),
+            ("team/release.toml", tpl),
+            (
+                "team/h.ics",
+                "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:soon\nEND:VEVENT\nEND:VCALENDAR\n",
+            ),
+        ]);
+        let e = r.unwrap_err();
+        assert!(
+            e.file.ends_with("team/h.ics") && e.position == Some((3, 1)),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_built_in_checklist_is_a_chain_of_one() {
+        let (_d, r) = load_in(&[(
+            "release.toml",
+            "[release]\nname = \"r\"\ndeployer = \"j\"\n",
+        )]);
+        let i = r.unwrap();
+        assert_eq!(i.chain.len(), 1);
+        assert_eq!(i.chain[0].shown, "(built-in)");
+        assert!(i.chain[0].path.is_none());
     }
 }

@@ -137,6 +137,7 @@ pub fn judge_probed(
                 id: item.id.clone(),
                 section: item.section.clone(),
                 prompt: item.prompt.clone(),
+                help: item.help.clone(),
                 required: item.required,
                 applies: item.applies(severity),
                 answer: answer.map(|a| a.value.display()),

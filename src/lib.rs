@@ -5,6 +5,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod approvals;
+pub mod calendar;
 pub mod error;
 pub mod evidence;
 pub mod fmt;

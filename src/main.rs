@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     let g = &cli.global;
     let result = match cli.command {
         Command::Check { format } => commands::check::run(g, format),
-        Command::Risk => commands::risk::run(g),
+        Command::Risk { format } => commands::risk::run(g, format),
         Command::Go {
             reset,
             non_interactive,

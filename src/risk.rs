@@ -8,7 +8,7 @@ use crate::model::values::Severity;
 use serde::Serialize;
 
 /// One change with its risk worked out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Assessed {
     pub id: String,
     pub title: String,

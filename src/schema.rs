@@ -21,6 +21,8 @@ use std::borrow::Cow;
 pub enum Which {
     Manifest,
     Checklist,
+    /// The JSON report of `check --format json`.
+    Report,
 }
 
 impl Which {
@@ -29,6 +31,7 @@ impl Which {
         match self {
             Which::Manifest => "manifest.schema.json",
             Which::Checklist => "checklist.schema.json",
+            Which::Report => "report.schema.json",
         }
     }
 }
@@ -69,6 +72,11 @@ pub fn schema(which: Which) -> Schema {
             .into_generator()
             .into_root_schema_for::<Manifest>(),
         Which::Checklist => crate::model::checklist::schema(settings()),
+        // The report is written, not read, and says null where a value is missing.
+        Which::Report => SchemaSettings::draft07()
+            .for_serialize()
+            .into_generator()
+            .into_root_schema_for::<crate::report::Report>(),
     };
     let (title, description) = match which {
         Which::Manifest => (
@@ -78,6 +86,10 @@ pub fn schema(which: Which) -> Schema {
         Which::Checklist => (
             "relcheck checklist template",
             "What the team must confirm before any deploy, and the policy the gate applies.",
+        ),
+        Which::Report => (
+            "relcheck report",
+            "The judgement of one release, as `relcheck check --format json` prints it.",
         ),
     };
     schema.insert("title".into(), title.into());
@@ -239,6 +251,15 @@ pub(crate) fn http_url(_: &mut SchemaGenerator) -> Schema {
 /// A string with something in it besides blanks.
 pub(crate) fn non_blank(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": "string", "pattern": "\\S" })
+}
+
+/// A rule id as the report names it.
+pub(crate) fn rule_id_in_report(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "A rule id",
+        "type": "string",
+        "enum": crate::rules::RuleId::ALL.map(crate::rules::RuleId::as_str)
+    })
 }
 
 /// The rule ids an override may name.

@@ -5,7 +5,7 @@ use crate::rules::{check_override, Finding, Level};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     Go,
@@ -29,8 +29,9 @@ impl Verdict {
 }
 
 /// An override as it was applied.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AppliedOverride {
+    #[schemars(schema_with = "crate::schema::rule_id_in_report")]
     pub rule: crate::rules::RuleId,
     pub reason: String,
     pub approved_by: String,

@@ -98,59 +98,152 @@ fn the_pre_deploy_script_passes_relchecks_exit_code_on() {
     assert!(text(&broken).contains("could not judge"));
 }
 
-/// The `run:` line of the workflow step that judges the release.
-fn judging_step() -> String {
-    let workflow = std::fs::read_to_string(root().join("examples/github-actions.yml")).unwrap();
-    let line = workflow
-        .lines()
-        .find(|l| l.trim_start().starts_with("run: relcheck check"))
-        .expect("a step that runs relcheck check");
-    line.trim_start()
-        .trim_start_matches("run:")
-        .trim()
-        .to_string()
+/// The workflow, parsed as GitHub parses it.
+fn workflow() -> serde_norway::Value {
+    let text = std::fs::read_to_string(root().join("examples/github-actions.yml")).unwrap();
+    serde_norway::from_str(&text).expect("examples/github-actions.yml is YAML")
 }
 
-fn actions_step(manifest: &str, dir: &Path) -> Output {
+/// A workflow step's `run`, `if` and `env`.
+#[derive(Debug)]
+struct Step {
+    run: String,
+    cond: Option<String>,
+    env: Vec<(String, String)>,
+}
+
+/// The steps of the `relcheck` job that run relcheck, in order.
+fn relcheck_steps() -> Vec<Step> {
+    let w = workflow();
+    let steps = w["jobs"]["relcheck"]["steps"]
+        .as_sequence()
+        .expect("the relcheck job has steps");
+    steps
+        .iter()
+        .filter_map(|s| {
+            let run = s["run"].as_str()?;
+            run.trim_start().starts_with("relcheck ").then(|| {
+                let env = s["env"]
+                    .as_mapping()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| {
+                                (
+                                    k.as_str().unwrap().to_string(),
+                                    v.as_str().unwrap_or_default().to_string(),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Step {
+                    run: run.to_string(),
+                    cond: s["if"].as_str().map(str::to_string),
+                    env,
+                }
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn the_workflow_judges_with_github_annotations_keeps_the_report_and_gates_the_deploy() {
+    let w = workflow();
+    let steps = relcheck_steps();
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert!(steps[0].run.contains("--format github"), "{}", steps[0].run);
+    assert_eq!(steps[0].cond, None, "the judging step must fail the job");
+    assert!(steps[1]
+        .run
+        .contains("--format json > relcheck-report.json"));
+    assert_eq!(steps[1].cond.as_deref(), Some("always()"));
+    assert!(steps[1]
+        .env
+        .contains(&("GITHUB_STEP_SUMMARY".to_string(), String::new())));
+    let uploads: Vec<_> = w["jobs"]["relcheck"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact"))
+        })
+        .collect();
+    assert_eq!(uploads.len(), 1);
+    assert_eq!(uploads[0]["if"].as_str(), Some("always()"));
+    assert_eq!(
+        uploads[0]["with"]["path"].as_str(),
+        Some("relcheck-report.json")
+    );
+    assert_eq!(w["jobs"]["deploy"]["needs"].as_str(), Some("relcheck"));
+}
+
+/// Runs the job's relcheck steps as Actions would: in order, each in `bash -e -o pipefail`,
+/// a failed step skipping the later ones but those marked `if: always()`. The stdout of every
+/// step, the exit code of the first that failed (else 0), and the step summary.
+fn actions_job(manifest: &str, dir: &Path) -> (Output, String) {
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_relcheck")).parent().unwrap();
     let path = format!(
         "{}:{}",
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let mut cmd = Command::new("bash");
-    cmd.current_dir(dir)
-        .args(["-e", "-o", "pipefail", "-c", &judging_step()])
-        .env("PATH", path)
-        .env("MANIFEST", manifest);
-    let mut out = run_keeping_summary(cmd, &dir.join("summary.md"));
-    out.stdout
-        .extend(std::fs::read(dir.join("summary.md")).unwrap_or_default());
-    out
-}
-
-fn run_keeping_summary(mut cmd: Command, summary: &Path) -> Output {
-    cmd.env("RELCHECK_NOW", NOW)
-        .env("GITHUB_STEP_SUMMARY", summary)
-        .output()
-        .unwrap()
+    let summary = dir.join("summary.md");
+    let mut first: Option<Output> = None;
+    let mut stdout = Vec::new();
+    for Step { run, cond, env } in relcheck_steps() {
+        let failed = first.as_ref().is_some_and(|o| !o.status.success());
+        if failed && cond.as_deref() != Some("always()") {
+            continue;
+        }
+        let mut cmd = Command::new("bash");
+        cmd.current_dir(dir)
+            .args(["-e", "-o", "pipefail", "-c", &run])
+            .env("PATH", &path)
+            .env("MANIFEST", manifest);
+        cmd.env("RELCHECK_NOW", NOW)
+            .env("GITHUB_STEP_SUMMARY", &summary);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        stdout.extend_from_slice(&out.stdout);
+        if first.as_ref().is_none_or(|o| o.status.success()) {
+            first = Some(out);
+        }
+    }
+    let mut out = first.expect("at least one step ran");
+    out.stdout = stdout;
+    (out, std::fs::read_to_string(summary).unwrap_or_default())
 }
 
 #[test]
-fn the_actions_job_keeps_a_json_report_and_writes_the_step_summary() {
+fn the_actions_job_annotates_keeps_a_json_report_and_writes_the_step_summary() {
     let dir = tempfile::tempdir().unwrap();
-    let out = actions_step(&story("friday.toml"), dir.path());
+    let (out, summary) = actions_job(&story("friday.toml"), dir.path());
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("::error file=")
+            && stdout.contains("title=critical-evidence (api-timeout)::"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("::notice "), "{stdout}");
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("relcheck-report.json")).unwrap())
             .unwrap();
     assert_eq!(report["verdict"], "no-go");
-    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
     assert!(summary.contains("NO-GO"), "{summary}");
     assert!(summary.contains("critical-evidence"), "{summary}");
+    assert_eq!(
+        summary.matches("**Verdict:").count(),
+        1,
+        "the summary is written once"
+    );
 
     let dir = tempfile::tempdir().unwrap();
-    let out = actions_step(&story("wednesday.toml"), dir.path());
+    let (out, _) = actions_job(&story("wednesday.toml"), dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("relcheck-report.json")).unwrap())

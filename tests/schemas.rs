@@ -5,7 +5,7 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const REGENERATE: &str = "regenerate with:\n  cargo run -q -- schema manifest > schemas/manifest.schema.json\n  cargo run -q -- schema checklist > schemas/checklist.schema.json";
+const REGENERATE: &str = "regenerate with:\n  cargo run -q -- schema manifest > schemas/manifest.schema.json\n  cargo run -q -- schema checklist > schemas/checklist.schema.json\n  cargo run -q -- schema report > schemas/report.schema.json";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -68,6 +68,7 @@ fn the_committed_schemas_are_what_relcheck_schema_prints() {
     for (which, file) in [
         ("manifest", "manifest.schema.json"),
         ("checklist", "checklist.schema.json"),
+        ("report", "report.schema.json"),
     ] {
         assert!(
             relcheck(&["schema", which]) == committed(file),
@@ -79,7 +80,11 @@ fn the_committed_schemas_are_what_relcheck_schema_prints() {
 
 #[test]
 fn the_committed_schemas_are_valid_draft_7_schemas() {
-    for file in ["manifest.schema.json", "checklist.schema.json"] {
+    for file in [
+        "manifest.schema.json",
+        "checklist.schema.json",
+        "report.schema.json",
+    ] {
         let s = schema(file);
         assert_eq!(s["$schema"], "http://json-schema.org/draft-07/schema#");
         jsonschema::meta::validate(&s).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -312,4 +317,37 @@ fn the_checklist_schema_flags_the_usual_mistakes() {
             "{what} passed the schema"
         );
     }
+}
+
+/// `check --format json` of a release, whatever its verdict.
+fn report_of(manifest: &str, now: &str) -> Value {
+    let out = assert_cmd::Command::cargo_bin("relcheck")
+        .unwrap()
+        .current_dir(root())
+        .args(["check", "--format", "json", "-m", manifest, "--now", now])
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c < 2), "{manifest}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_json_report_validates_against_the_report_schema() {
+    let v = validator("report.schema.json");
+    for (manifest, now) in [
+        ("examples/story/friday.toml", "2026-11-20T22:40:00+09:00"),
+        (
+            "examples/holidays/release.toml",
+            "2026-09-24T10:00:00+09:00",
+        ),
+    ] {
+        let report = report_of(manifest, now);
+        assert_eq!(problems(&v, &report), Vec::<String>::new(), "{manifest}");
+    }
+    let mut broken = report_of("examples/story/friday.toml", "2026-11-20T22:40:00+09:00");
+    broken["findings"][0]["level"] = "maybe".into();
+    assert!(!problems(&v, &broken).is_empty(), "a wrong level passed");
+    broken["findings"][0]["level"] = "block".into();
+    broken["findings"][0]["rule"] = "friday".into();
+    assert!(!problems(&v, &broken).is_empty(), "an unknown rule passed");
 }

@@ -3,10 +3,10 @@
 use super::Outcome;
 use crate::cli::{CheckFormat, Global};
 use relcheck::error::InputError;
-use relcheck::report::{json::Json, markdown::Markdown, text::Text, Render};
+use relcheck::report::{github::Github, json::Json, markdown::Markdown, text::Text, Render};
 
 pub fn run(g: &Global, format: CheckFormat) -> Result<Outcome, InputError> {
-    let (_, report) = super::judge(g)?;
+    let (inputs, report) = super::judge(g)?;
     let out = match format {
         CheckFormat::Text if g.quiet => String::new(),
         CheckFormat::Text => Text {
@@ -15,6 +15,7 @@ pub fn run(g: &Global, format: CheckFormat) -> Result<Outcome, InputError> {
         .render(&report),
         CheckFormat::Json => Json.render(&report),
         CheckFormat::Markdown => Markdown { signed_by: None }.render(&report),
+        CheckFormat::Github => Github { inputs: &inputs }.render(&report),
     };
     super::emit(&out)?;
     super::step_summary(&report);

@@ -10,6 +10,7 @@ pub fn run(file: SchemaFile) -> Result<Outcome, InputError> {
     let which = match file {
         SchemaFile::Manifest => Which::Manifest,
         SchemaFile::Checklist => Which::Checklist,
+        SchemaFile::Report => Which::Report,
     };
     super::emit(&schema::to_json(which))?;
     Ok(Outcome::Done)

@@ -49,7 +49,7 @@ impl Thresholds {
 }
 
 /// What an evidence file says, as far as relcheck reads it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Figures {
     pub samples: Option<u64>,
     pub error_rate: Option<f64>,
@@ -74,7 +74,7 @@ pub struct Reading {
 }
 
 /// One evidence, verified.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Verified {
     pub change: String,
     pub kind: &'static str,

@@ -13,7 +13,7 @@ use toml::Spanned;
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Checklist")]
-struct RawTemplate {
+pub struct RawTemplate {
     checklist: Option<ChecklistInfo>,
     #[serde(default)]
     #[schemars(description = "The team's policy; every key has a default")]
@@ -37,6 +37,16 @@ pub fn schema(settings: schemars::generate::SchemaSettings) -> schemars::Schema 
 pub struct ChecklistInfo {
     #[schemars(description = "Shown in reports", extend("default" = "Checklist"))]
     pub name: Option<String>,
+    #[schemars(
+        with = "Option<String>",
+        description = "A parent template this one is laid over, relative to this template's folder (at most 8 templates in a chain)"
+    )]
+    pub extends: Option<Spanned<String>>,
+    #[schemars(
+        with = "Option<String>",
+        description = "The sha256 the parent template's bytes must have (lower-case hex)"
+    )]
+    pub extends_sha256: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -127,6 +137,11 @@ struct RawPolicy {
         description = "Freeze windows; setting any replaces the defaults (friday and weekend, Low only)"
     )]
     freeze: Option<Vec<RawFreeze>>,
+    #[schemars(
+        with = "Option<std::collections::BTreeMap<String, RuleLevel>>",
+        description = "A rule's level: \"block\", \"warn\" (its findings are reported as warnings) or \"off\"; critical-evidence, evidence-failed, two-person, deploy-time, release-commit and override-invalid only block"
+    )]
+    rules: Option<std::collections::BTreeMap<Spanned<String>, Spanned<String>>>,
     #[serde(default)]
     #[schemars(
         description = "Watch checks for every release, verified by `relcheck watch` when the manifest names a Prometheus"
@@ -236,6 +251,15 @@ struct RawFreeze {
     to: Option<Spanned<String>>,
     #[schemars(with = "Allow")]
     allow: Spanned<Allow>,
+    #[schemars(
+        with = "Option<String>",
+        description = "An iCalendar (RFC 5545) file, relative to the template's folder: the window also matches inside its events"
+    )]
+    calendar: Option<Spanned<String>>,
+    /// The calendar's file as found and its events, once read.
+    #[serde(skip)]
+    #[schemars(skip)]
+    loaded: Option<WindowCalendar>,
 }
 
 /// The highest effective severity a freeze window still lets through.
@@ -313,6 +337,55 @@ struct RawItem {
         description = "Ask only if the release's highest effective severity is at least this"
     )]
     when: Severity,
+    #[schemars(description = "Shown under the prompt, and under the item in the sign-off")]
+    help: Option<String>,
+    /// Where the item is written.
+    #[serde(skip)]
+    #[schemars(skip)]
+    origin: Option<Origin>,
+}
+
+/// Where a value is written: a file and a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+}
+
+/// A freeze window's calendar file, read.
+#[derive(Debug, Clone)]
+pub struct WindowCalendar {
+    /// Where the file is (resolved against the template's folder).
+    pub path: std::path::PathBuf,
+    pub events: std::sync::Arc<crate::calendar::Calendar>,
+}
+
+/// A rule's level as `[policy.rules]` sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Block,
+    Warn,
+    Off,
+}
+
+impl RuleLevel {
+    fn parse(s: &str) -> Option<RuleLevel> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "block" => Some(RuleLevel::Block),
+            "warn" => Some(RuleLevel::Warn),
+            "off" => Some(RuleLevel::Off),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleLevel::Block => "block",
+            RuleLevel::Warn => "warn",
+            RuleLevel::Off => "off",
+        }
+    }
 }
 
 fn default_section() -> String {
@@ -392,6 +465,8 @@ pub struct Policy {
     pub min_tps: Option<f64>,
     pub bands: Bands,
     pub freeze: Vec<FreezeWindow>,
+    /// Rules whose level the policy sets (`[policy.rules]`).
+    pub rules: std::collections::BTreeMap<crate::rules::RuleId, RuleLevel>,
     /// Watch checks for every release (`[[policy.checks]]`).
     pub checks: Vec<super::checks::Check>,
 }
@@ -420,7 +495,7 @@ impl Zone {
 }
 
 /// Lower bounds of the score bands; they rise strictly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Bands {
     pub medium: u32,
     pub high: u32,
@@ -446,6 +521,9 @@ pub struct FreezeWindow {
     pub from: u32,
     pub to: u32,
     pub allow: Allow,
+    /// The calendar as written, and its events once read (`None` until then: a window whose
+    /// calendar was not read matches at every time of its `from`/`to`, failing closed).
+    pub calendar: Option<(String, Option<WindowCalendar>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -459,6 +537,10 @@ pub struct Item {
     pub pass: Vec<String>,
     pub required: bool,
     pub when: Severity,
+    /// Shown under the prompt and listed in the sign-off.
+    pub help: Option<String>,
+    /// Where the item is written (its `id` line).
+    pub origin: Option<Origin>,
 }
 
 impl Item {
@@ -468,13 +550,207 @@ impl Item {
     }
 }
 
+/// At most this many templates in an `extends` chain, counting the one the manifest names.
+pub const MAX_CHAIN: usize = 8;
+
+impl RawTemplate {
+    /// Reads one template file and checks every value in it on its own, so that an error
+    /// points at the file and line where the bad value is written; a chain of templates is
+    /// merged ([`RawTemplate::merge`]) and made a [`Template`] afterwards.
+    pub fn parse(file: &str, source: &str) -> Result<RawTemplate, InputError> {
+        let mut raw: RawTemplate = super::from_toml(file, source)?;
+        for it in &mut raw.items {
+            it.origin = Some(Origin {
+                file: file.to_string(),
+                line: crate::error::line_col(source, it.id.span().start).0,
+            });
+        }
+        Template::from_raw(raw.clone(), file, source)?;
+        Ok(raw)
+    }
+
+    /// The parent template, as written.
+    pub fn extends(&self) -> Option<&Spanned<String>> {
+        self.checklist.as_ref().and_then(|c| c.extends.as_ref())
+    }
+
+    /// The pin of the parent's bytes, as written.
+    pub fn extends_sha256(&self) -> Option<&Spanned<String>> {
+        self.checklist
+            .as_ref()
+            .and_then(|c| c.extends_sha256.as_ref())
+    }
+
+    /// The allowed-signers file, as written.
+    pub fn allowed_signers(&self) -> Option<&Spanned<String>> {
+        self.policy.allowed_signers.as_ref()
+    }
+
+    /// Replaces the allowed-signers path by where it was found (its span stays), so that
+    /// after merging it no longer depends on the folder of the template that named it.
+    pub fn resolve_allowed_signers(&mut self, path: &std::path::Path) {
+        if let Some(s) = &mut self.policy.allowed_signers {
+            *s = Spanned::new(s.span(), path.display().to_string());
+        }
+    }
+
+    /// Each freeze window's calendar as written, by window index.
+    pub fn calendars(&self) -> Vec<(usize, Spanned<String>)> {
+        self.policy
+            .freeze
+            .iter()
+            .flatten()
+            .enumerate()
+            .filter_map(|(i, w)| w.calendar.clone().map(|c| (i, c)))
+            .collect()
+    }
+
+    /// Hands a window its calendar, read.
+    pub fn set_calendar(&mut self, window: usize, calendar: WindowCalendar) {
+        if let Some(w) = self.policy.freeze.as_mut().and_then(|f| f.get_mut(window)) {
+            w.loaded = Some(calendar);
+        }
+    }
+
+    /// Lays `child` over `parent`: each `[policy]` key and each `[policy.rules]` entry the
+    /// child sets replaces the parent's; freeze windows and items are the parent's followed by
+    /// the child's, a child's window of the same name or item of the same id replacing the
+    /// parent's in place; the name is the child's (the parent's if the child sets none).
+    pub fn merge(parent: RawTemplate, child: RawTemplate) -> RawTemplate {
+        let (p, c) = (parent.policy, child.policy);
+        let freeze = match (p.freeze, c.freeze) {
+            (Some(mut windows), Some(theirs)) => {
+                for w in theirs {
+                    match windows
+                        .iter_mut()
+                        .find(|x| !w.name.trim().is_empty() && x.name.trim() == w.name.trim())
+                    {
+                        Some(slot) => *slot = w,
+                        None => windows.push(w),
+                    }
+                }
+                Some(windows)
+            }
+            (p, c) => c.or(p),
+        };
+        let rules = match (p.rules, c.rules) {
+            (Some(mut rules), Some(theirs)) => {
+                for (k, v) in theirs {
+                    rules.remove(&k);
+                    rules.insert(k, v);
+                }
+                Some(rules)
+            }
+            (p, c) => c.or(p),
+        };
+        let mut checks = p.checks;
+        for check in c.checks {
+            match checks
+                .iter_mut()
+                .find(|x| x.name.get_ref().trim() == check.name.get_ref().trim())
+            {
+                Some(slot) => *slot = check,
+                None => checks.push(check),
+            }
+        }
+        let mut items = parent.items;
+        for it in child.items {
+            match items
+                .iter_mut()
+                .find(|x| x.id.get_ref().trim() == it.id.get_ref().trim())
+            {
+                Some(slot) => *slot = it,
+                None => items.push(it),
+            }
+        }
+        let name = child
+            .checklist
+            .as_ref()
+            .and_then(|c| c.name.clone())
+            .or_else(|| parent.checklist.as_ref().and_then(|c| c.name.clone()));
+        RawTemplate {
+            checklist: Some(ChecklistInfo {
+                name,
+                extends: None,
+                extends_sha256: None,
+            }),
+            policy: RawPolicy {
+                timezone: c.timezone.or(p.timezone),
+                evidence_max_age: c.evidence_max_age.or(p.evidence_max_age),
+                critical_needs_env: c.critical_needs_env.or(p.critical_needs_env),
+                critical_needs_kinds: c.critical_needs_kinds.or(p.critical_needs_kinds),
+                critical_evidence_lead: c.critical_evidence_lead.or(p.critical_evidence_lead),
+                deploy_grace: c.deploy_grace.or(p.deploy_grace),
+                min_approvers: c.min_approvers.or(p.min_approvers),
+                allowed_signers: c.allowed_signers.or(p.allowed_signers),
+                min_on_call: c.min_on_call.or(p.min_on_call),
+                min_watch_minutes: c.min_watch_minutes.or(p.min_watch_minutes),
+                list_freeze_lead: c.list_freeze_lead.or(p.list_freeze_lead),
+                max_error_rate: c.max_error_rate.or(p.max_error_rate),
+                max_p99_ms: c.max_p99_ms.or(p.max_p99_ms),
+                min_samples: c.min_samples.or(p.min_samples),
+                min_tps: c.min_tps.or(p.min_tps),
+                risk_bands: c.risk_bands.or(p.risk_bands),
+                freeze,
+                rules,
+                checks,
+            },
+            items,
+        }
+    }
+}
+
 impl Template {
+    /// One template file on its own (no parent is read, no calendar file).
     pub fn parse(file: &str, source: &str) -> Result<Template, InputError> {
-        let raw: RawTemplate = super::from_toml(file, source)?;
+        Template::from_raw(RawTemplate::parse(file, source)?, file, source)
+    }
+
+    /// Fills in the defaults and validates; errors point into `source`, which is the file
+    /// every value was checked in already when the template is a merged chain.
+    pub fn from_raw(raw: RawTemplate, file: &str, source: &str) -> Result<Template, InputError> {
         let err = |span: std::ops::Range<usize>, msg: String| {
             InputError::at(file, source, Some(span), msg)
         };
         let p = raw.policy;
+
+        let mut rules = std::collections::BTreeMap::new();
+        for (k, v) in p.rules.iter().flatten() {
+            let Some(rule) = crate::rules::RuleId::parse(k.get_ref()) else {
+                return Err(err(
+                    k.span(),
+                    format!(
+                        "policy.rules: unknown rule \"{}\", expected one of {}{}",
+                        k.get_ref(),
+                        crate::rules::RuleId::ALL.map(|r| r.as_str()).join(", "),
+                        super::suggest::value_hint(
+                            k.get_ref(),
+                            &crate::rules::RuleId::ALL.map(|r| r.as_str())
+                        )
+                    ),
+                ));
+            };
+            let Some(level) = RuleLevel::parse(v.get_ref()) else {
+                return Err(err(
+                    v.span(),
+                    format!(
+                        "policy.rules.{rule}: expected \"block\", \"warn\" or \"off\", got \"{}\"{}",
+                        v.get_ref(),
+                        super::suggest::value_hint(v.get_ref(), &["block", "warn", "off"])
+                    ),
+                ));
+            };
+            if level != RuleLevel::Block && !rule.lowerable() {
+                return Err(err(
+                    k.span(),
+                    format!(
+                        "policy.rules.{rule}: this rule can only be set to \"block\", got \"{}\"",
+                        level.as_str()
+                    ),
+                ));
+            }
+            rules.insert(rule, level);
+        }
 
         let timezone = match &p.timezone {
             None => None,
@@ -589,6 +865,8 @@ impl Template {
                 pass,
                 required: it.required,
                 when: it.when,
+                help: it.help.filter(|h| !h.trim().is_empty()),
+                origin: it.origin,
             });
         }
 
@@ -635,6 +913,7 @@ impl Template {
                 min_tps: p.min_tps,
                 bands,
                 freeze,
+                rules,
                 checks,
             },
             items,
@@ -666,6 +945,7 @@ fn default_freeze() -> Vec<FreezeWindow> {
             from: 0,
             to: 24 * 60,
             allow: Allow::UpTo(Severity::Low),
+            calendar: None,
         },
         FreezeWindow {
             name: "weekend".into(),
@@ -674,6 +954,7 @@ fn default_freeze() -> Vec<FreezeWindow> {
             from: 0,
             to: 24 * 60,
             allow: Allow::UpTo(Severity::Low),
+            calendar: None,
         },
     ]
 }
@@ -743,6 +1024,7 @@ fn freeze_window(
         from,
         to,
         allow: *w.allow.get_ref(),
+        calendar: w.calendar.map(|c| (c.into_inner(), w.loaded)),
     })
 }
 
@@ -880,5 +1162,208 @@ mod tests {
             let e = zone(bad).unwrap_err();
             assert!(e.message.contains("unknown time zone"), "{bad}: {e}");
         }
+    }
+
+    fn merged(parent: &str, child: &str) -> Template {
+        let p = RawTemplate::parse("parent.toml", parent).unwrap();
+        let c = RawTemplate::parse("child.toml", child).unwrap();
+        Template::from_raw(RawTemplate::merge(p, c), "child.toml", child).unwrap()
+    }
+
+    const PARENT: &str = r#"
+[checklist]
+name = "Company policy"
+[policy]
+timezone = "Asia/Seoul"
+min_on_call = 3
+evidence_max_age = "3d"
+min_approvers = { high = 2, critical = 3 }
+[policy.rules]
+list-freeze = "block"
+risk-underdeclared = "off"
+[[policy.freeze]]
+name = "friday"
+days = ["fri"]
+allow = "medium"
+[[policy.freeze]]
+name = "year-end"
+dates = ["2026-12-31"]
+allow = "none"
+[[items]]
+id = "a"
+prompt = "Parent A?"
+[[items]]
+id = "b"
+prompt = "Parent B?"
+"#;
+
+    #[test]
+    fn a_child_policy_key_replaces_the_parents_and_the_rest_is_kept() {
+        let t = merged(
+            PARENT,
+            "[policy]
+min_on_call = 1
+",
+        );
+        assert_eq!(t.policy.min_on_call, 1);
+        assert_eq!(t.policy.evidence_max_age.as_secs(), 3 * 86_400);
+        assert_eq!(t.policy.timezone.unwrap().name, "Asia/Seoul");
+    }
+
+    #[test]
+    fn min_approvers_is_one_key_and_a_severity_left_out_keeps_the_default() {
+        let t = merged(
+            PARENT,
+            "[policy]
+min_approvers = { high = 0 }
+",
+        );
+        assert_eq!(t.policy.min_approvers.high, 0);
+        assert_eq!(t.policy.min_approvers.critical, 1, "not the parent's 3");
+        assert_eq!(merged(PARENT, "").policy.min_approvers.critical, 3);
+    }
+
+    #[test]
+    fn rule_entries_merge_one_by_one() {
+        let t = merged(
+            PARENT,
+            "[policy.rules]
+list-freeze = \"warn\"
+freeze-window = \"warn\"
+",
+        );
+        let r = crate::rules::RuleId::parse;
+        assert_eq!(
+            t.policy.rules.get(&r("list-freeze").unwrap()),
+            Some(&RuleLevel::Warn)
+        );
+        assert_eq!(
+            t.policy.rules.get(&r("freeze-window").unwrap()),
+            Some(&RuleLevel::Warn)
+        );
+        assert_eq!(
+            t.policy.rules.get(&r("risk-underdeclared").unwrap()),
+            Some(&RuleLevel::Off)
+        );
+        assert_eq!(t.policy.rules.len(), 3);
+    }
+
+    #[test]
+    fn freeze_windows_are_the_parents_then_the_childs_a_same_name_replacing_in_place() {
+        let t = merged(
+            PARENT,
+            "[[policy.freeze]]\nname = \"launch\"\ndates = [\"2026-12-01\"]\nallow = \"low\"\n[[policy.freeze]]\nname = \"friday\"\ndays = [\"fri\"]\nallow = \"low\"\n",
+        );
+        let names: Vec<_> = t.policy.freeze.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["friday", "year-end", "launch"]);
+        assert_eq!(t.policy.freeze[0].allow, Allow::UpTo(Severity::Low));
+    }
+
+    #[test]
+    fn windows_set_anywhere_in_the_chain_replace_the_default_windows() {
+        let t = merged(PARENT, "");
+        let names: Vec<_> = t.policy.freeze.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["friday", "year-end"]);
+        let t = merged(
+            "[policy]\nmin_on_call = 1\n",
+            "[[policy.freeze]]\nname = \"x\"\ndays = [\"mon\"]\nallow = \"low\"\n",
+        );
+        assert_eq!(t.policy.freeze.len(), 1);
+        let t = merged("[policy]\nmin_on_call = 1\n", "");
+        let names: Vec<_> = t.policy.freeze.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["friday", "weekend"], "nobody set any: the defaults");
+    }
+
+    #[test]
+    fn items_are_the_parents_then_the_childs_a_same_id_replacing_in_place() {
+        let t = merged(
+            PARENT,
+            "[[items]]\nid = \"c\"\nprompt = \"Child C?\"\n[[items]]\nid = \"a\"\nprompt = \"Child A?\"\nhelp = \"See the runbook.\"\n",
+        );
+        let items: Vec<_> = t
+            .items
+            .iter()
+            .map(|i| (i.id.as_str(), i.prompt.as_str()))
+            .collect();
+        assert_eq!(
+            items,
+            [("a", "Child A?"), ("b", "Parent B?"), ("c", "Child C?")]
+        );
+        assert_eq!(t.items[0].help.as_deref(), Some("See the runbook."));
+        assert_eq!(
+            t.items[0].origin,
+            Some(Origin {
+                file: "child.toml".into(),
+                line: 5
+            })
+        );
+        assert_eq!(t.items[1].origin.as_ref().unwrap().file, "parent.toml");
+    }
+
+    #[test]
+    fn checks_are_the_parents_then_the_childs_a_same_name_replacing_in_place() {
+        let parent = "[[policy.checks]]\nname = \"5xx\"\nquery = \"a\"\nmax = 0.01\n[[policy.checks]]\nname = \"p99\"\nquery = \"b\"\nmax = 0.5\n";
+        let child = "[[policy.checks]]\nname = \"tps\"\nquery = \"c\"\nmin = 100\n[[policy.checks]]\nname = \"5xx\"\nquery = \"a2\"\nmax = 0.02\n";
+        let t = merged(parent, child);
+        let checks: Vec<_> = t
+            .policy
+            .checks
+            .iter()
+            .map(|c| (c.name.as_str(), c.query.as_str()))
+            .collect();
+        assert_eq!(checks, [("5xx", "a2"), ("p99", "b"), ("tps", "c")]);
+        assert_eq!(t.policy.checks[0].max, Some(0.02));
+        assert_eq!(merged(parent, "").policy.checks.len(), 2);
+    }
+
+    #[test]
+    fn the_name_is_the_childs_or_else_the_parents() {
+        assert_eq!(
+            merged(PARENT, "[checklist]\nname = \"Payments\"\n").name,
+            "Payments"
+        );
+        assert_eq!(merged(PARENT, "").name, "Company policy");
+    }
+
+    #[test]
+    fn rules_that_cannot_be_lowered_refuse_anything_but_block() {
+        for rule in [
+            "critical-evidence",
+            "evidence-failed",
+            "two-person",
+            "deploy-time",
+            "release-commit",
+            "override-invalid",
+        ] {
+            for level in ["warn", "off"] {
+                let src = format!("[policy.rules]\n{rule} = \"{level}\"\n");
+                let e = Template::parse("t.toml", &src).unwrap_err();
+                assert_eq!(e.position, Some((2, 1)), "{e}");
+                assert!(
+                    e.message.contains(rule) && e.message.contains("only be set to \"block\""),
+                    "{e}"
+                );
+            }
+            let ok = Template::parse("t.toml", &format!("[policy.rules]\n{rule} = \"block\"\n"))
+                .unwrap();
+            assert_eq!(ok.policy.rules.len(), 1);
+        }
+    }
+
+    #[test]
+    fn unknown_rules_and_levels_are_input_errors() {
+        let e = Template::parse("t.toml", "[policy.rules]\nfriday = \"warn\"\n").unwrap_err();
+        assert!(e.message.contains("unknown rule \"friday\""), "{e}");
+        assert_eq!(e.position, Some((2, 1)));
+        let e = Template::parse("t.toml", "[policy.rules]\nlist-freeze = \"loud\"\n").unwrap_err();
+        assert!(
+            e.message
+                .contains("expected \"block\", \"warn\" or \"off\""),
+            "{e}"
+        );
+        assert_eq!(e.position, Some((2, 15)));
+        let e =
+            Template::parse("t.toml", "[policy.rules]\nfreeze_window = \"warn\"\n").unwrap_err();
+        assert!(e.message.ends_with("did you mean `freeze-window`?"), "{e}");
     }
 }

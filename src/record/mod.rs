@@ -136,26 +136,9 @@ pub fn digest_of(inputs: &[StoredInput]) -> Option<String> {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for i in inputs {
-        h.update(from_hex(&i.sha256)?);
+        h.update(crate::sha256::from_hex(&i.sha256)?);
     }
-    Some(format!("sha256:{}", hex(&h.finalize())))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn from_hex(s: &str) -> Option<[u8; 32]> {
-    let s = s.as_bytes();
-    if s.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, pair) in s.chunks(2).enumerate() {
-        let text = std::str::from_utf8(pair).ok()?;
-        out[i] = u8::from_str_radix(text, 16).ok()?;
-    }
-    Some(out)
+    Some(format!("sha256:{}", crate::sha256::hex(&h.finalize())))
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! record lists is read once, hashed and compared with the recorded sha256; the record's own
 //! digest is recomputed from its inputs, so an edited record shows too.
 
-use super::{digest_of, hex, Stored, StoredInput};
+use super::{digest_of, Stored, StoredInput};
+use crate::sha256::hex;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -74,8 +75,7 @@ pub fn verify(record: &Stored, base: &Path, builtin: &[u8]) -> Verification {
 }
 
 fn sha256_bytes(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    hex(&Sha256::digest(bytes))
+    hex(&crate::sha256::of(bytes))
 }
 
 /// The sha256 of a regular file's bytes, read once in blocks.

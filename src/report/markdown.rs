@@ -4,7 +4,7 @@
 //! for text, `code` for identifiers.
 
 use super::escape::{Markdown as M, Medium};
-use super::{matrix_cells, Render, Report};
+use super::{matrix_cells, Render, Report, RiskView};
 use crate::rules::Level;
 use crate::verdict::Verdict;
 use std::fmt::Write;
@@ -61,8 +61,8 @@ impl Render for Markdown {
         s.push('\n');
 
         s.push_str(&findings(r));
-        s.push_str(&matrix(r));
-        s.push_str(&changes(r));
+        s.push_str(&matrix(&r.risk));
+        s.push_str(&changes(&r.risk));
         s.push_str(&evidence(r));
         s.push_str(&checklist(r));
         s.push_str(&operations(r));
@@ -117,8 +117,32 @@ fn findings(r: &Report) -> String {
     s
 }
 
-fn matrix(r: &Report) -> String {
-    let grid = matrix_cells(&r.risk.changes);
+/// `risk --format markdown`: the release, the risk matrix and the changes ranked, for a
+/// pull-request comment.
+pub fn risk(r: &RiskView) -> String {
+    let rel = &r.release;
+    let mut s = format!("# Risk: {}\n\n| | |\n|---|---|\n", e(&rel.name));
+    let _ = writeln!(s, "| Deployer | {} |", e(&rel.deployer));
+    let _ = writeln!(
+        s,
+        "| Deploy at | {} ({}) — {} |",
+        e(&rel.deploy_local),
+        e(&rel.timezone),
+        e(&rel.deploy_at)
+    );
+    let _ = writeln!(s, "| Severity | {} |", rel.severity);
+    let _ = writeln!(
+        s,
+        "| Risk bands | medium from {}, high from {}, critical from {} |\n",
+        r.risk_bands.medium, r.risk_bands.high, r.risk_bands.critical
+    );
+    s.push_str(&matrix(r));
+    s.push_str(&changes(r));
+    s
+}
+
+fn matrix(r: &RiskView) -> String {
+    let grid = matrix_cells(&r.changes);
     let mut s = String::from("## Risk matrix\n\nImpact (rows) × likelihood (columns); score = impact × likelihood.\n\n| impact \\\\ likelihood |");
     for l in 1..=10 {
         let _ = write!(s, " {l} |");
@@ -139,12 +163,12 @@ fn matrix(r: &Report) -> String {
     s
 }
 
-fn changes(r: &Report) -> String {
-    if r.risk.changes.is_empty() {
+fn changes(r: &RiskView) -> String {
+    if r.changes.is_empty() {
         return "## Changes\n\nNone.\n\n".into();
     }
     let mut s = String::from("## Changes\n\n| change | title | score | declared | effective | recovery | owner |\n|---|---|--:|---|---|--:|---|\n");
-    for c in crate::risk::ranked(&r.risk.changes) {
+    for c in crate::risk::ranked(&r.changes) {
         let _ = writeln!(
             s,
             "| {} | {} | {} ({}×{}) | {} | **{}** | {} min | {} |",
@@ -209,7 +233,10 @@ fn checklist(r: &Report) -> String {
             s,
             "| {} | {} | {} | {} | {} |",
             code(&c.id),
-            e(&c.prompt),
+            match &c.help {
+                Some(h) => format!("{}<br>_{}_", e(&c.prompt), e(h)),
+                None => e(&c.prompt),
+            },
             answer,
             e(c.by.as_deref().unwrap_or("-")),
             e(c.at.as_deref().unwrap_or("-"))

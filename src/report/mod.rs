@@ -3,6 +3,7 @@
 //! lives in its renderer.
 
 pub mod escape;
+pub mod github;
 pub mod json;
 pub mod markdown;
 pub mod slack;
@@ -20,7 +21,7 @@ use serde::Serialize;
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything the gate concluded about one release.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub verdict: Verdict,
@@ -43,7 +44,7 @@ pub struct Report {
 }
 
 /// A release and the risk of its changes: everything that needs no evidence file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RiskView {
     pub release: ReleaseSummary,
     pub changes: Vec<Assessed>,
@@ -51,7 +52,7 @@ pub struct RiskView {
     pub risk_bands: crate::model::checklist::Bands,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReleaseSummary {
     pub name: String,
     pub deployer: String,
@@ -67,11 +68,14 @@ pub struct ReleaseSummary {
     pub checklist: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ChecklistRow {
     pub id: String,
     pub section: String,
     pub prompt: String,
+    /// The item's help text, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
     pub required: bool,
     /// Whether the item is asked for a release of this severity.
     pub applies: bool,
@@ -81,7 +85,7 @@ pub struct ChecklistRow {
     pub passed: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct MonitoringSummary {
     pub dashboards: Vec<String>,
     pub alerts: Vec<String>,
@@ -98,7 +102,7 @@ impl From<Monitoring> for MonitoringSummary {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct ContactsSummary {
     pub on_call: Vec<String>,
     pub escalation: Vec<String>,

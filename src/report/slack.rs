@@ -148,6 +148,9 @@ impl Render for Slack {
                 _ => String::new(),
             };
             let _ = writeln!(s, "{mark} {}: {answer}{who}", e(&c.prompt));
+            if let Some(h) = &c.help {
+                let _ = writeln!(s, "      _{}_", e(h));
+            }
         }
 
         if !r.overrides.is_empty() {

@@ -16,7 +16,7 @@ mod two_person;
 
 use crate::evidence::Verified;
 use crate::model::answers::Answers;
-use crate::model::checklist::Template;
+use crate::model::checklist::{RuleLevel, Template};
 use crate::model::manifest::Manifest;
 use crate::model::values::Severity;
 use crate::risk::Assessed;
@@ -31,7 +31,7 @@ pub use monitoring::MonitoringProbe;
 pub use overrides::check as check_override;
 
 /// `block` findings make a NO-GO; `warn` findings are shown and signed off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Block,
@@ -47,8 +47,9 @@ impl Level {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
+    #[schemars(schema_with = "crate::schema::rule_id_in_report")]
     pub rule: RuleId,
     pub level: Level,
     /// A change id, an item id, an overridden rule's id, or `release`.
@@ -58,6 +59,9 @@ pub struct Finding {
     pub hint: String,
     /// A block turned into a warn by a valid override.
     pub overridden: bool,
+    /// A block the policy's `[policy.rules]` turned into a warn (only shown when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub lowered: bool,
 }
 
 impl Finding {
@@ -74,6 +78,7 @@ impl Finding {
             message: message.into(),
             hint: hint.into(),
             overridden: false,
+            lowered: false,
         }
     }
 
@@ -130,7 +135,44 @@ pub fn evaluate(ctx: &Ctx) -> Vec<Finding> {
     out.extend(checklist::unknown_answer(ctx));
     out.extend(release::list_freeze(ctx));
     out.extend(release::risk_underdeclared(ctx));
-    out
+    out.extend(freeze::freeze_calendar(ctx));
+    apply_levels(out, &ctx.template.policy.rules)
+}
+
+/// `[policy.rules]`: a rule set to `warn` reports its blocks as warnings that say the policy
+/// lowered them, `off` drops its findings, `block` makes its warnings block. The rules that
+/// cannot be lowered were refused when the template was read.
+pub fn apply_levels(
+    found: Vec<Finding>,
+    levels: &std::collections::BTreeMap<RuleId, RuleLevel>,
+) -> Vec<Finding> {
+    found
+        .into_iter()
+        .filter_map(|mut f| match levels.get(&f.rule) {
+            None => Some(f),
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::Warn) if f.rule.lowerable() => {
+                if f.level == Level::Block {
+                    f.level = Level::Warn;
+                    f.lowered = true;
+                    f.message.push_str(&format!(
+                        " (lowered to a warning by the policy: [policy.rules] {} = \"warn\")",
+                        f.rule
+                    ));
+                }
+                Some(f)
+            }
+            Some(RuleLevel::Block) if f.level == Level::Warn => {
+                f.level = Level::Block;
+                f.message.push_str(&format!(
+                    " (made blocking by the policy: [policy.rules] {} = \"block\")",
+                    f.rule
+                ));
+                Some(f)
+            }
+            Some(_) => Some(f),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -258,5 +300,68 @@ prompt = "Ready?"
     #[test]
     fn the_base_release_draws_no_finding() {
         assert_eq!(Fixture::base().findings(), vec![]);
+    }
+
+    fn with_rules(rules_toml: &str, deploy_at: &str) -> Vec<Finding> {
+        let tpl = format!("{TEMPLATE}[policy.rules]\n{rules_toml}");
+        let tpl = tpl.replace(
+            "[policy]\ntimezone = \"Asia/Seoul\"\n[[items]]\nid = \"ready\"\nprompt = \"Ready?\"\n",
+            "[[items]]\nid = \"ready\"\nprompt = \"Ready?\"\n[policy]\ntimezone = \"Asia/Seoul\"\n",
+        );
+        let m = MANIFEST.replace("2026-11-25T14:00:00+09:00", deploy_at);
+        Fixture::new(&m, &tpl, "[answers.ready]\nvalue = true\n").findings()
+    }
+
+    const FRIDAY: &str = "2026-11-27T23:00:00+09:00";
+
+    #[test]
+    fn a_rule_set_to_warn_reports_its_blocks_as_warnings_the_policy_lowered() {
+        let found = with_rules("freeze-window = \"warn\"\n", FRIDAY);
+        assert_eq!(rules(&found), ["freeze-window"]);
+        assert_eq!(found[0].level, Level::Warn);
+        assert!(found[0].lowered && !found[0].overridden);
+        assert!(
+            found[0].message.ends_with(
+                "(lowered to a warning by the policy: [policy.rules] freeze-window = \"warn\")"
+            ),
+            "{}",
+            found[0].message
+        );
+        let json = serde_json::to_value(&found[0]).unwrap();
+        assert_eq!(json["lowered"], true);
+        assert_eq!(json["level"], "warn");
+    }
+
+    #[test]
+    fn a_rule_set_to_off_is_dropped() {
+        assert_eq!(with_rules("freeze-window = \"off\"\n", FRIDAY), vec![]);
+    }
+
+    #[test]
+    fn block_makes_a_warn_only_rule_block() {
+        let m = "list_frozen_at = \"2026-11-23T14:00:00+09:00\"\n";
+        let found = with_rules("list-freeze = \"block\"\n", "2026-11-25T14:00:00+09:00");
+        assert_eq!(found, vec![], "nothing to raise");
+        let tpl = "[[items]]\nid = \"ready\"\nprompt = \"Ready?\"\n[policy]\ntimezone = \"Asia/Seoul\"\n[policy.rules]\nlist-freeze = \"block\"\n";
+        let f = Fixture::new(
+            &MANIFEST.replace(m, ""),
+            tpl,
+            "[answers.ready]\nvalue = true\n",
+        );
+        let found = f.findings();
+        assert_eq!(rules(&found), ["list-freeze"]);
+        assert_eq!(found[0].level, Level::Block);
+        assert!(!found[0].lowered);
+        let json = serde_json::to_value(&found[0]).unwrap();
+        assert!(json.get("lowered").is_none(), "{json}");
+    }
+
+    #[test]
+    fn a_rule_set_to_block_or_unset_leaves_its_findings_as_they_are() {
+        assert_eq!(
+            with_rules("freeze-window = \"block\"\n", FRIDAY)[0].level,
+            Level::Block
+        );
+        assert_eq!(with_rules("", FRIDAY)[0].level, Level::Block);
     }
 }
