@@ -279,4 +279,6 @@ pub enum SchemaFile {
     Checklist,
     /// The JSON report of `check --format json`
     Report,
+    /// A sign-off's record (`signoff --format json`, and beside every written sign-off)
+    Record,
 }

@@ -23,6 +23,8 @@ pub enum Which {
     Checklist,
     /// The JSON report of `check --format json`.
     Report,
+    /// A sign-off's record: the report and who signed it off.
+    Record,
 }
 
 impl Which {
@@ -32,6 +34,7 @@ impl Which {
             Which::Manifest => "manifest.schema.json",
             Which::Checklist => "checklist.schema.json",
             Which::Report => "report.schema.json",
+            Which::Record => "record.schema.json",
         }
     }
 }
@@ -77,6 +80,10 @@ pub fn schema(which: Which) -> Schema {
             .for_serialize()
             .into_generator()
             .into_root_schema_for::<crate::report::Report>(),
+        Which::Record => SchemaSettings::draft07()
+            .for_serialize()
+            .into_generator()
+            .into_root_schema_for::<crate::record::Record<'static>>(),
     };
     let (title, description) = match which {
         Which::Manifest => (
@@ -90,6 +97,10 @@ pub fn schema(which: Which) -> Schema {
         Which::Report => (
             "relcheck report",
             "The judgement of one release, as `relcheck check --format json` prints it.",
+        ),
+        Which::Record => (
+            "relcheck sign-off record",
+            "The JSON report of the judgement that was signed off, and who signed it off, when, with what verdict: written beside each sign-off, read by `relcheck verify` and `relcheck log`.",
         ),
     };
     schema.insert("title".into(), title.into());

@@ -5,7 +5,7 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const REGENERATE: &str = "regenerate with:\n  cargo run -q -- schema manifest > schemas/manifest.schema.json\n  cargo run -q -- schema checklist > schemas/checklist.schema.json\n  cargo run -q -- schema report > schemas/report.schema.json";
+const REGENERATE: &str = "regenerate with:\n  cargo run -q -- schema manifest > schemas/manifest.schema.json\n  cargo run -q -- schema checklist > schemas/checklist.schema.json\n  cargo run -q -- schema report > schemas/report.schema.json\n  cargo run -q -- schema record > schemas/record.schema.json";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -69,6 +69,7 @@ fn the_committed_schemas_are_what_relcheck_schema_prints() {
         ("manifest", "manifest.schema.json"),
         ("checklist", "checklist.schema.json"),
         ("report", "report.schema.json"),
+        ("record", "record.schema.json"),
     ] {
         assert!(
             relcheck(&["schema", which]) == committed(file),
@@ -84,6 +85,7 @@ fn the_committed_schemas_are_valid_draft_7_schemas() {
         "manifest.schema.json",
         "checklist.schema.json",
         "report.schema.json",
+        "record.schema.json",
     ] {
         let s = schema(file);
         assert_eq!(s["$schema"], "http://json-schema.org/draft-07/schema#");
@@ -350,4 +352,31 @@ fn the_json_report_validates_against_the_report_schema() {
     broken["findings"][0]["level"] = "block".into();
     broken["findings"][0]["rule"] = "friday".into();
     assert!(!problems(&v, &broken).is_empty(), "an unknown rule passed");
+}
+
+#[test]
+fn a_signoff_record_validates_against_the_record_schema() {
+    let v = validator("record.schema.json");
+    let out = assert_cmd::Command::cargo_bin("relcheck")
+        .unwrap()
+        .current_dir(root())
+        .args([
+            "signoff",
+            "--format",
+            "json",
+            "-m",
+            "examples/story/wednesday.toml",
+            "--now",
+            "2026-11-25T13:30:00+09:00",
+        ])
+        .output()
+        .unwrap();
+    let record: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(problems(&v, &record), Vec::<String>::new());
+    let mut unsigned = record.clone();
+    unsigned.as_object_mut().unwrap().remove("signoff");
+    assert!(
+        !problems(&v, &unsigned).is_empty(),
+        "a record without its signoff passed"
+    );
 }

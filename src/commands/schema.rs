@@ -11,6 +11,7 @@ pub fn run(file: SchemaFile) -> Result<Outcome, InputError> {
         SchemaFile::Manifest => Which::Manifest,
         SchemaFile::Checklist => Which::Checklist,
         SchemaFile::Report => Which::Report,
+        SchemaFile::Record => Which::Record,
     };
     super::emit(&schema::to_json(which))?;
     Ok(Outcome::Done)

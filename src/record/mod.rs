@@ -27,7 +27,7 @@ pub struct Stamp {
 }
 
 /// A record as written: the JSON report and the stamp.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Record<'a> {
     #[serde(flatten)]
     pub report: &'a Report,
