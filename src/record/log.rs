@@ -9,7 +9,7 @@ use crate::model::checklist::Zone;
 use crate::model::values::Severity;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -39,6 +39,8 @@ pub struct Release {
     pub file: PathBuf,
     #[serde(skip)]
     pub local_date: NaiveDate,
+    #[serde(skip)]
+    pub instant: DateTime<FixedOffset>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -123,23 +125,39 @@ pub fn read(dir: &Path, since: Option<NaiveDate>) -> std::io::Result<History> {
         }
     }
 
+    // Watches by their own file name and by the judgement's digest, so matching is linear.
+    let mut by_path: HashMap<&Path, Vec<&str>> = HashMap::new();
+    let mut by_digest: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (p, w) in &watches {
+        by_path.entry(p.as_path()).or_default().push(&w.outcome);
+        if let Some(d) = &w.digest {
+            by_digest.entry(d.as_str()).or_default().push(&w.outcome);
+        }
+    }
+    let mut zones: HashMap<String, Option<Zone>> = HashMap::new();
     let mut releases: Vec<Release> = Vec::new();
     for (path, r) in &records {
-        let Some(mut release) = release_of(path, r) else {
+        let zone = zones
+            .entry(r.release.timezone.clone())
+            .or_insert_with(|| Zone::get(&r.release.timezone));
+        let Some(mut release) = release_of(path, r, zone.as_ref()) else {
             skipped.push((path.clone(), "its deploy_at is not an RFC 3339 time".into()));
             continue;
         };
         if since.is_some_and(|d| release.local_date < d) {
             continue;
         }
-        release.watch = watch_of(path, r, &watches);
+        let own = path.with_extension("watch.json");
+        let outcomes = by_path
+            .get(own.as_path())
+            .into_iter()
+            .chain(by_digest.get(r.digest.as_str()))
+            .flatten()
+            .copied();
+        release.watch = worst(outcomes);
         releases.push(release);
     }
-    releases.sort_by(|a, b| {
-        a.deploy_at_utc()
-            .cmp(&b.deploy_at_utc())
-            .then(a.file.cmp(&b.file))
-    });
+    releases.sort_by(|a, b| a.instant.cmp(&b.instant).then(a.file.cmp(&b.file)));
     let totals = totals(&releases);
     Ok(History {
         schema_version: super::SCHEMA_VERSION,
@@ -149,21 +167,14 @@ pub fn read(dir: &Path, since: Option<NaiveDate>) -> std::io::Result<History> {
     })
 }
 
-impl Release {
-    fn deploy_at_utc(&self) -> Option<DateTime<FixedOffset>> {
-        DateTime::parse_from_rfc3339(&self.deploy_at).ok()
-    }
-}
-
 fn is_watch_record(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| n.to_string_lossy().ends_with(".watch.json"))
 }
 
-fn release_of(path: &Path, r: &Stored) -> Option<Release> {
+fn release_of(path: &Path, r: &Stored, zone: Option<&Zone>) -> Option<Release> {
     let at = DateTime::parse_from_rfc3339(&r.release.deploy_at).ok()?;
-    let zone = Zone::get(&r.release.timezone);
-    let (local, _) = crate::rules::local_deploy_time(at, zone.as_ref());
+    let (local, _) = crate::rules::local_deploy_time(at, zone);
     let used: Vec<&super::StoredOverride> = r.overrides.iter().filter(|o| o.valid).collect();
     Some(Release {
         name: r.release.name.clone(),
@@ -181,18 +192,14 @@ fn release_of(path: &Path, r: &Stored) -> Option<Release> {
         watch: None,
         file: path.to_path_buf(),
         local_date: local.date(),
+        instant: at,
     })
 }
 
-/// The outcome of the watches of this release: its `<sign-off>.watch.json`, and any other watch
-/// record of the same judgement (same digest). A breach in any of them is a breach.
-fn watch_of(path: &Path, r: &Stored, watches: &[(PathBuf, Watch)]) -> Option<String> {
-    let own = path.with_extension("watch.json");
-    let outcomes: Vec<&str> = watches
-        .iter()
-        .filter(|(p, w)| *p == own || w.digest.as_deref() == Some(r.digest.as_str()))
-        .map(|(_, w)| w.outcome.as_str())
-        .collect();
+/// The outcome of a release's watches (its `<sign-off>.watch.json`, and any other watch record
+/// of the same judgement, same digest): a breach in any of them is a breach.
+fn worst<'a>(outcomes: impl Iterator<Item = &'a str>) -> Option<String> {
+    let outcomes: Vec<&str> = outcomes.collect();
     ["breach", "healthy", "unknown", "interrupted"]
         .into_iter()
         .find(|o| outcomes.contains(o))

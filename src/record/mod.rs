@@ -111,22 +111,56 @@ impl std::fmt::Display for NotARecord {
     }
 }
 
-/// Reads a record from its text.
+/// A record's fields, each optional, so one parse tells a record from a foreign file.
+#[derive(Deserialize)]
+struct Loose {
+    schema_version: Option<serde_json::Value>,
+    verdict: Option<String>,
+    release: Option<StoredRelease>,
+    #[serde(default)]
+    findings: Vec<StoredFinding>,
+    #[serde(default)]
+    overrides: Vec<StoredOverride>,
+    inputs: Option<Vec<StoredInput>>,
+    digest: Option<String>,
+    /// Read as a stamp once the layout version is known to be this one.
+    signoff: Option<serde_json::Value>,
+}
+
+/// Reads a record from its text, in one parse that skips what relcheck does not read back.
 pub fn parse(text: &str) -> Result<Stored, NotARecord> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| NotARecord::Foreign(format!("not JSON: {e}")))?;
-    if value.get("signoff").is_none() {
+    let loose: Loose = serde_json::from_str(text).map_err(|e| {
+        NotARecord::Foreign(if e.is_syntax() || e.is_eof() {
+            format!("not JSON: {e}")
+        } else {
+            e.to_string()
+        })
+    })?;
+    let Some(signoff) = loose.signoff else {
         return Err(NotARecord::Foreign("it has no signoff".into()));
-    }
-    match value
-        .get("schema_version")
+    };
+    match loose
+        .schema_version
+        .as_ref()
         .and_then(serde_json::Value::as_u64)
     {
         Some(v) if v == u64::from(SCHEMA_VERSION) => {}
         Some(v) => return Err(NotARecord::Version(v)),
         None => return Err(NotARecord::Version(1)),
     }
-    serde_json::from_value(value).map_err(|e| NotARecord::Foreign(e.to_string()))
+    let missing = |what: &str| NotARecord::Foreign(format!("it has no {what}"));
+    let signoff: Stamp = serde_json::from_value(signoff)
+        .map_err(|e| NotARecord::Foreign(format!("signoff: {e}")))?;
+    Ok(Stored {
+        schema_version: SCHEMA_VERSION,
+        verdict: loose.verdict.ok_or_else(|| missing("verdict"))?,
+        release: loose.release.ok_or_else(|| missing("release"))?,
+        findings: loose.findings,
+        overrides: loose.overrides,
+        inputs: loose.inputs.ok_or_else(|| missing("inputs"))?,
+        digest: loose.digest.ok_or_else(|| missing("digest"))?,
+        signoff,
+    })
 }
 
 /// The digest over a list of inputs, as the report computes it: `sha256:` and the sha256 over
@@ -169,12 +203,14 @@ mod tests {
     fn foreign_files_and_older_layouts_are_told_apart() {
         assert!(matches!(parse("not json"), Err(NotARecord::Foreign(_))));
         assert!(matches!(parse("{\"a\": 1}"), Err(NotARecord::Foreign(_))));
+        assert!(matches!(parse("[1, 2]"), Err(NotARecord::Foreign(_))));
+        let stamp = r#""signoff": {"by": "j", "at": "2026-11-25T13:30:00+09:00", "verdict": "go"}"#;
         assert_eq!(
-            parse("{\"signoff\": {}, \"verdict\": \"go\"}").unwrap_err(),
+            parse(&format!("{{{stamp}, \"verdict\": \"go\"}}")).unwrap_err(),
             NotARecord::Version(1)
         );
         assert_eq!(
-            parse("{\"signoff\": {}, \"schema_version\": 3}").unwrap_err(),
+            parse(&format!("{{{stamp}, \"schema_version\": 3}}")).unwrap_err(),
             NotARecord::Version(3)
         );
     }
