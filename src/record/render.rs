@@ -41,32 +41,38 @@ pub fn text(h: &History, width: u16) -> String {
     if h.releases.is_empty() {
         out.push_str("No sign-off records.\n");
     } else {
-        let mut t = table(width);
-        t.set_header([
-            "deployed (local)",
-            "release",
-            "severity",
-            "verdict",
-            "overrides",
-            "watch",
-        ]);
+        // One line per release, the name and the overrides used last and cut to the width, so
+        // the history reads at a glance in 80 columns.
+        let watch_w = h
+            .releases
+            .iter()
+            .map(|r| r.watch.as_deref().unwrap_or("-").len())
+            .max()
+            .unwrap_or(1)
+            .max(5);
+        let _ = writeln!(
+            out,
+            "Releases\n{:<20}  {:<8}  {:<7}  {:<watch_w$}  release (overrides used)",
+            "deployed (local)", "severity", "verdict", "watch"
+        );
         for r in &h.releases {
-            t.add_row([
-                Cell::new(format!("{} {}", r.weekday, r.local)),
-                Cell::new(t_(&r.name)),
-                Cell::new(&r.severity),
-                Cell::new(if r.verdict == "no-go" { "NO-GO" } else { "GO" }),
-                Cell::new(t_(&overrides_cell(r))),
-                Cell::new(r.watch.as_deref().unwrap_or("-")),
-            ]);
-        }
-        // The time, severity, verdict and watch never wrap: names and overrides take the rest.
-        for i in [0, 2, 3, 5] {
-            if let Some(c) = t.column_mut(i) {
-                c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            let fixed = format!(
+                "{} {}  {:<8}  {:<7}  {:<watch_w$}  ",
+                r.weekday,
+                r.local,
+                r.severity,
+                if r.verdict == "no-go" { "NO-GO" } else { "GO" },
+                r.watch.as_deref().unwrap_or("-"),
+            );
+            let mut what = t_(&r.name);
+            if !r.overrides.is_empty() {
+                what.push_str(&format!(" (overrides: {})", t_(&r.overrides.join(", "))));
             }
+            let room = usize::from(width)
+                .saturating_sub(fixed.chars().count())
+                .max(12);
+            let _ = writeln!(out, "{fixed}{}", cut(&what, room));
         }
-        let _ = writeln!(out, "Releases\n{t}");
     }
     let _ = writeln!(
         out,
@@ -99,6 +105,16 @@ pub fn text(h: &History, width: u16) -> String {
         tot.releases - tot.watched
     );
     let _ = writeln!(out, "Change failure rate   {}", rate(tot));
+    out
+}
+
+/// `s` in at most `n` characters, cut with "…".
+fn cut(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
+    out.push('…');
     out
 }
 
