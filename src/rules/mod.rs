@@ -3,12 +3,12 @@
 //! ([`crate::verdict`]).
 
 mod checklist;
-mod contacts;
 mod deploy_time;
 mod evidence;
 mod freeze;
 mod id;
 mod monitoring;
+mod on_call;
 mod overrides;
 mod release;
 mod release_commit;
@@ -126,7 +126,7 @@ pub fn evaluate(ctx: &Ctx) -> Vec<Finding> {
     out.extend(evidence::evidence_failed(ctx));
     out.extend(release::rollback_plan(ctx));
     out.extend(freeze::freeze_window(ctx));
-    out.extend(contacts::on_call(ctx));
+    out.extend(on_call::on_call(ctx));
     out.extend(monitoring::monitoring(ctx));
     out.extend(monitoring::alerts_firing(ctx));
     out.extend(two_person::two_person(ctx));
