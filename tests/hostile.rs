@@ -64,6 +64,8 @@ enum Medium {
     Markdown,
     /// Slack mrkdwn: no `<…>`, no live mentions, fences whole.
     Slack,
+    /// GitHub workflow commands: every line one command, nothing raw in it.
+    Github,
 }
 
 /// Where an output is read.
@@ -111,6 +113,18 @@ const FORMATS: &[Format] = &[
         name: "signoff slack",
         args: &["signoff", "--format", "slack"],
         medium: Medium::Slack,
+        sink: Sink::Stdout,
+    },
+    Format {
+        name: "check github",
+        args: &["check", "--format", "github"],
+        medium: Medium::Github,
+        sink: Sink::Stdout,
+    },
+    Format {
+        name: "signoff record",
+        args: &["signoff", "--format", "json"],
+        medium: Medium::Json,
         sink: Sink::Stdout,
     },
     Format {
@@ -314,10 +328,20 @@ value = {choice}
     std::fs::write(dir.join("release.toml"), manifest).unwrap();
     std::fs::write(dir.join("checklist.toml"), template).unwrap();
     std::fs::write(dir.join("release.answers.toml"), answers).unwrap();
+    // An approval whose name is hostile too (of another manifest, so it does not count).
+    std::fs::write(
+        dir.join("release.approvals.toml"),
+        format!(
+            "[[approvals]]\nby = {}\nat = \"2026-11-25T09:00:00+09:00\"\nmanifest_sha256 = \"{}\"\n",
+            q(&h(32)),
+            "0".repeat(64)
+        ),
+    )
+    .unwrap();
     std::fs::write(dir.join("evidence/junit.xml"), junit).unwrap();
 }
 
-const FIELDS: usize = 32;
+const FIELDS: usize = 33;
 
 /// Runs relcheck with a hang guard.
 fn run(dir: &Path, args: &[&str], summary: Option<&Path>) -> Output {
@@ -500,7 +524,29 @@ fn check_all_formats(dir: &Path, name: &str) {
             }
             Medium::Markdown => check_markdown(what, &text, go),
             Medium::Slack => check_slack(what, &text, go),
+            Medium::Github => check_github(what, &text),
         }
+    }
+}
+
+/// Workflow commands: each line is one command (`::error`, `::warning` or `::notice`), with no
+/// control character and no raw line break that could start a command of its own.
+fn check_github(what: &str, text: &str) {
+    assert_no_control(what, text);
+    for line in text.lines() {
+        assert!(
+            [
+                "::error ",
+                "::warning ",
+                "::notice ",
+                "::error::",
+                "::warning::",
+                "::notice::"
+            ]
+            .iter()
+            .any(|p| line.starts_with(p)),
+            "{what}: a line that is not a workflow command: {line:?}"
+        );
     }
 }
 

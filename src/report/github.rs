@@ -81,9 +81,13 @@ pub fn normal(path: &str) -> String {
     parts.join("/")
 }
 
-/// A message (the part after `::`).
+/// A message (the part after `::`): GitHub's escapes for `%` and line breaks, and no other
+/// control character (an escape sequence would reach the log viewer raw).
 pub fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    s.chars()
+        .filter(|&c| c == '\r' || c == '\n' || !crate::report::escape::is_control(c))
+        .collect::<String>()
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -201,5 +205,10 @@ mod tests {
     fn messages_and_properties_escape_as_github_says() {
         assert_eq!(data("50% done\r\n::error::x"), "50%25 done%0D%0A::error::x");
         assert_eq!(property("a:b,c%\nd"), "a%3Ab%2Cc%25%0Ad");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_log_raw() {
+        assert_eq!(data("x\u{1b}]0;t\u{7}\u{202e}y\u{9b}z"), "x]0;tyz");
     }
 }
