@@ -15,7 +15,7 @@ pub fn assess(inputs: &Inputs, now: DateTime<FixedOffset>) -> RiskView {
     let policy = &inputs.template.policy;
     let deploy_at = m.release.deploy_at.map_or(now, |t| t.0);
     let changes = risk::assess_all(&m.changes, &policy.bands);
-    let (local, zone) = rules::local_deploy_time(deploy_at, policy.timezone.as_ref());
+    let (local, zone) = crate::model::checklist::local_time(deploy_at, policy.timezone.as_ref());
     RiskView {
         release: ReleaseSummary {
             name: m.release.name.get_ref().clone(),

@@ -3,7 +3,7 @@
 
 use super::values::{int_in, thresholds, Severity, Span};
 use crate::error::InputError;
-use chrono::{NaiveDate, Weekday};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta, Weekday};
 use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
 use std::time::Duration;
@@ -491,6 +491,37 @@ impl Zone {
             return None;
         }
         Some(Zone { name, tz })
+    }
+}
+
+/// An instant as a wall-clock time where the policy's windows are read (its IANA zone, else the
+/// instant's own offset), with the zone's name.
+pub fn local_time(
+    deploy_at: DateTime<FixedOffset>,
+    zone: Option<&Zone>,
+) -> (NaiveDateTime, String) {
+    match zone {
+        Some(zone) => {
+            // Offsets change on whole seconds, so the instant's second decides the offset. An
+            // instant outside jiff's range (about years -9999 to 9999) takes the offset at the
+            // nearer end.
+            let at = jiff::Timestamp::from_second(deploy_at.timestamp()).unwrap_or(
+                if deploy_at.timestamp() < 0 {
+                    jiff::Timestamp::MIN
+                } else {
+                    jiff::Timestamp::MAX
+                },
+            );
+            let offset = zone.tz.to_offset(at).seconds();
+            (
+                deploy_at.naive_utc() + TimeDelta::seconds(i64::from(offset)),
+                zone.name.clone(),
+            )
+        }
+        None => (
+            deploy_at.naive_local(),
+            format!("UTC{}", deploy_at.offset()),
+        ),
     }
 }
 

@@ -174,7 +174,7 @@ fn is_watch_record(path: &Path) -> bool {
 
 fn release_of(path: &Path, r: &Stored, zone: Option<&Zone>) -> Option<Release> {
     let at = DateTime::parse_from_rfc3339(&r.release.deploy_at).ok()?;
-    let (local, _) = crate::rules::local_deploy_time(at, zone);
+    let (local, _) = crate::model::checklist::local_time(at, zone);
     let used: Vec<&super::StoredOverride> = r.overrides.iter().filter(|o| o.valid).collect();
     Some(Release {
         name: r.release.name.clone(),

@@ -8,43 +8,12 @@
 //! the timed event it matched), up to [`SEARCH_DAYS`] days ahead.
 
 use super::{Ctx, Finding, RuleId};
-use crate::model::checklist::{FreezeWindow, Zone};
+use crate::model::checklist::{local_time, FreezeWindow, Zone};
 use crate::model::values::Severity;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, TimeDelta, Timelike};
 
 /// How far ahead the next open time is looked for.
 pub const SEARCH_DAYS: i64 = 400;
-
-/// The deploy time as a wall-clock time where the policy's windows are read, with the
-/// zone's name.
-pub fn local_deploy_time(
-    deploy_at: DateTime<FixedOffset>,
-    zone: Option<&Zone>,
-) -> (NaiveDateTime, String) {
-    match zone {
-        Some(zone) => {
-            // Offsets change on whole seconds, so the instant's second decides the offset. An
-            // instant outside jiff's range (about years -9999 to 9999) takes the offset at the
-            // nearer end.
-            let at = jiff::Timestamp::from_second(deploy_at.timestamp()).unwrap_or(
-                if deploy_at.timestamp() < 0 {
-                    jiff::Timestamp::MIN
-                } else {
-                    jiff::Timestamp::MAX
-                },
-            );
-            let offset = zone.tz.to_offset(at).seconds();
-            (
-                deploy_at.naive_utc() + TimeDelta::seconds(i64::from(offset)),
-                zone.name.clone(),
-            )
-        }
-        None => (
-            deploy_at.naive_local(),
-            format!("UTC{}", deploy_at.offset()),
-        ),
-    }
-}
 
 /// The policy's wall clock: its zone, or deploy_at's own offset.
 pub struct Clock<'a> {
@@ -63,7 +32,7 @@ impl<'a> Clock<'a> {
     /// An instant (seconds since the epoch) on this clock.
     pub fn local(&self, at: i64) -> NaiveDateTime {
         let instant = DateTime::from_timestamp(at, 0).unwrap_or_default();
-        local_deploy_time(instant.with_timezone(&self.offset), self.zone).0
+        local_time(instant.with_timezone(&self.offset), self.zone).0
     }
 
     /// A time on this clock as an instant (in a gap or a fold, the earlier offset).
@@ -163,7 +132,7 @@ pub fn next_open(
 
 pub fn freeze_window(ctx: &Ctx) -> Vec<Finding> {
     let zone = ctx.template.policy.timezone.as_ref();
-    let (local, zone_name) = local_deploy_time(ctx.deploy_at, zone);
+    let (local, zone_name) = local_time(ctx.deploy_at, zone);
     let clock = Clock::new(zone, ctx.deploy_at);
     let at = ctx.deploy_at.timestamp();
     let windows = &ctx.template.policy.freeze;
@@ -211,7 +180,7 @@ pub fn freeze_window(ctx: &Ctx) -> Vec<Finding> {
 /// dates (once per calendar file).
 pub fn freeze_calendar(ctx: &Ctx) -> Vec<Finding> {
     let zone = ctx.template.policy.timezone.as_ref();
-    let (local, _) = local_deploy_time(ctx.deploy_at, zone);
+    let (local, _) = local_time(ctx.deploy_at, zone);
     let at = ctx.deploy_at.timestamp();
     let mut seen = Vec::new();
     let mut out = Vec::new();
@@ -295,7 +264,7 @@ mod tests {
     fn local_in(zone: &str, at: &str) -> (String, String) {
         let zone = crate::model::checklist::Zone::get(zone).unwrap();
         let at = chrono::DateTime::parse_from_rfc3339(at).unwrap();
-        let (local, name) = super::local_deploy_time(at, Some(&zone));
+        let (local, name) = crate::model::checklist::local_time(at, Some(&zone));
         (local.format("%a %Y-%m-%d %H:%M:%S").to_string(), name)
     }
 

@@ -25,7 +25,6 @@ use serde::Serialize;
 
 pub use checklist::item_problem;
 pub use deploy_time::is_stale;
-pub use freeze::local_deploy_time;
 pub use id::RuleId;
 pub use monitoring::MonitoringProbe;
 pub use overrides::check as check_override;
