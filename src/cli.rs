@@ -154,6 +154,24 @@ pub enum Command {
         /// Post it to the team channel through the webhook in RELCHECK_WEBHOOK_URL
         #[arg(long)]
         post: bool,
+        /// Ask this one checklist item again (its earlier answer is the default)
+        #[arg(long, value_name = "ID")]
+        item: Option<String>,
+    },
+    /// Record one checklist answer without the walk, as go saves it
+    #[command(
+        after_help = "VALUE is true, false, yes or no for a confirm item, one of the choices for a choice item,\nany text for a text item. The answer is checked against the item, saved under the answers\nfile's lock like every answer go saves (with who and when), and the file is created if\nit is missing. Answers given for an older version of the manifest are set aside first.\n\nExample:\n  relcheck answer rollback.plan yes --by jiyoon\n\nExit codes: 0 saved · 2 input or usage error (an unknown item, a value the item does not take)"
+    )]
+    Answer {
+        /// The checklist item's id
+        #[arg(value_name = "ID")]
+        id: String,
+        /// The answer
+        #[arg(value_name = "VALUE")]
+        value: String,
+        /// Who answers [default: the release's deployer]
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
     },
     /// Record your approval of this version of the manifest (two-person rule), SSH-signed with --key
     #[command(

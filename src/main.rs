@@ -24,6 +24,7 @@ fn main() -> ExitCode {
             out,
             force,
             post,
+            item,
         } => commands::go::run(
             g,
             &commands::go::Args {
@@ -33,8 +34,10 @@ fn main() -> ExitCode {
                 out,
                 force,
                 post,
+                item,
             },
         ),
+        Command::Answer { id, value, by } => commands::answer::run(g, &id, &value, by.as_deref()),
         Command::Approve { by, key, yes } => {
             commands::approve::run(g, &commands::approve::Args { by, key, yes })
         }

@@ -1,5 +1,6 @@
 //! One file per subcommand. Commands print; the library below them never does.
 
+pub mod answer;
 pub mod approve;
 pub mod check;
 pub mod completions;
@@ -74,6 +75,56 @@ pub fn judge(g: &Global) -> Result<(Inputs, Report), InputError> {
     Ok((inputs, report))
 }
 
+/// `go` and `answer` create the answers file they write: a missing file named by `--answers`
+/// is made (empty but for its header) instead of being an error.
+pub fn create_answers_file(g: &Global) -> Result<(), InputError> {
+    let Some(path) = &g.answers else {
+        return Ok(());
+    };
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path);
+    match created {
+        Ok(mut f) => {
+            use std::io::Write;
+            f.write_all(b"# Checklist answers, written by relcheck go after every answer.\n")
+                .map_err(|e| InputError::new(path.display().to_string(), e.to_string()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(InputError::new(
+            path.display().to_string(),
+            format!("cannot create the answers file: {e}"),
+        )),
+    }
+}
+
+/// The template's item `id`, or an input error naming the flag, with the id meant when one
+/// is close.
+pub fn known_item<'a>(
+    inputs: &'a Inputs,
+    id: &str,
+) -> Result<&'a relcheck::model::checklist::Item, InputError> {
+    inputs.template.item(id).ok_or_else(|| {
+        let hint = relcheck::model::suggest::value_hint(
+            id,
+            &inputs
+                .template
+                .items
+                .iter()
+                .map(|i| i.id.as_str())
+                .collect::<Vec<_>>(),
+        );
+        InputError::new(
+            "--item",
+            format!(
+                "the checklist ({}) has no item `{id}`{hint}",
+                inputs.template_name()
+            ),
+        )
+    })
+}
+
 /// How wide stdout's tables may be: the terminal's width, else `$COLUMNS`, else 120.
 pub fn width() -> u16 {
     console::Term::stdout()
@@ -89,7 +140,22 @@ pub fn judge_loaded(
     inputs: &Inputs,
     now: DateTime<FixedOffset>,
 ) -> Result<Report, InputError> {
-    let probe = match prometheus(g, inputs)? {
+    let probe = probe(g, inputs, now)?;
+    Ok(relcheck::judge::judge_probed(
+        inputs,
+        now,
+        &probe,
+        &crate::progress::Bar::new(g.quiet),
+    ))
+}
+
+/// What the named Prometheus says about the manifest's alerts (nothing asked when none is named).
+pub fn probe(
+    g: &Global,
+    inputs: &Inputs,
+    now: DateTime<FixedOffset>,
+) -> Result<relcheck::rules::MonitoringProbe, InputError> {
+    Ok(match prometheus(g, inputs)? {
         None => relcheck::rules::MonitoringProbe::NotNamed,
         Some(p) => {
             let alerts = inputs
@@ -100,13 +166,7 @@ pub fn judge_loaded(
                 .unwrap_or_default();
             p.probe(&alerts, now)
         }
-    };
-    Ok(relcheck::judge::judge_probed(
-        inputs,
-        now,
-        &probe,
-        &crate::progress::Bar::new(g.quiet),
-    ))
+    })
 }
 
 /// The Prometheus named by `--prometheus`, else `RELCHECK_PROMETHEUS_URL`, else the manifest;
