@@ -14,7 +14,13 @@ pub struct InputError {
     /// 1-based line and column, when the problem has a place inside the file.
     pub position: Option<(usize, usize)>,
     pub message: String,
+    /// The file's further errors, reported in the same run (SPEC: all of them, up to
+    /// [`MAX_ERRORS`] in all); empty for most errors.
+    pub more: Vec<InputError>,
 }
+
+/// The most errors of one file reported at once.
+pub const MAX_ERRORS: usize = 20;
 
 impl InputError {
     pub fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
@@ -22,6 +28,7 @@ impl InputError {
             file: file.into(),
             position: None,
             message: message.into(),
+            more: Vec::new(),
         }
     }
 
@@ -36,7 +43,33 @@ impl InputError {
             file: file.to_string(),
             position: span.map(|s| line_col(source, s.start)),
             message: message.into(),
+            more: Vec::new(),
         }
+    }
+
+    /// Several errors as one: the first, carrying the others (in file order, duplicates
+    /// dropped, at most [`MAX_ERRORS`] in all). `None` when there are none.
+    pub fn several(mut errors: Vec<InputError>) -> Option<InputError> {
+        errors.sort_by_key(|e| e.position.unwrap_or((usize::MAX, usize::MAX)));
+        let mut unique: Vec<InputError> = Vec::new();
+        for e in errors {
+            if !unique
+                .iter()
+                .any(|u| u.position == e.position && u.message == e.message)
+            {
+                unique.push(e);
+            }
+        }
+        unique.truncate(MAX_ERRORS);
+        let mut it = unique.into_iter();
+        let mut first = it.next()?;
+        first.more = it.collect();
+        Some(first)
+    }
+
+    /// This error and the ones it carries, each on its own.
+    pub fn all(&self) -> Vec<&InputError> {
+        std::iter::once(self).chain(self.more.iter()).collect()
     }
 }
 

@@ -210,6 +210,12 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         .manifest
         .clone()
         .unwrap_or_else(|| PathBuf::from("release.toml"));
+    if loc.manifest.is_none() && !manifest_path.exists() {
+        return Err(InputError::new(
+            shown(&manifest_path),
+            "no release manifest here: run `relcheck init` to write a starter one, or name one with -m PATH",
+        ));
+    }
     let manifest_text = read_text(&manifest_path)?;
     let manifest = Manifest::parse(&shown(&manifest_path), &manifest_text)?;
     let manifest_bytes = manifest_text.into_bytes();
@@ -223,7 +229,27 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         (None, Some(rel)) => Some(base.join(rel)),
         (None, None) => None,
     };
-    let (chain, template) = load_chain(template_path.as_deref())?;
+    let (chain, template) = load_chain(template_path.as_deref()).map_err(|e| {
+        // A checklist the manifest names but that is not there: the error points at the
+        // manifest line that names it.
+        match (&loc.checklist, &manifest.release.checklist, &template_path) {
+            (None, Some(rel), Some(path))
+                if e.message == "no such file" && e.file == shown(path) =>
+            {
+                let text = std::str::from_utf8(&manifest_bytes).unwrap_or_default();
+                InputError::at(
+                    &shown(&manifest_path),
+                    text,
+                    checklist_span(text),
+                    format!(
+                        "checklist: no such file {} (the path is relative to the manifest's folder)",
+                        rel.escape_debug()
+                    ),
+                )
+            }
+            _ => e,
+        }
+    })?;
     let template_bytes = chain.last().map(|t| t.bytes.clone()).unwrap_or_default();
 
     manifest.check_names_against(
@@ -534,6 +560,14 @@ fn folder_of(p: &Path) -> PathBuf {
     p.parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Where `[release].checklist`'s value is written.
+fn checklist_span(text: &str) -> Option<std::ops::Range<usize>> {
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    let release = doc.get_ref().get("release")?;
+    let value = release.get_ref().as_table()?.get("checklist")?;
+    Some(value.span())
 }
 
 /// See [`Inputs::manifest_sections`].

@@ -435,6 +435,31 @@ when = "critical"
     }
 
     #[test]
+    fn only_asks_one_answered_item_again_and_replaces_its_answer() {
+        let (_dir, loc) = setup();
+        answer_everything(&loc);
+        let inputs = load(&loc).unwrap();
+        let mut p = scripted(vec![Some(Value::Text("slow".into()))]);
+        let again = Options {
+            reset: false,
+            by: "minho",
+            only: Some("time"),
+        };
+        assert_eq!(
+            walk(&inputs, &mut p, &again, clock).unwrap(),
+            Walked::Done { asked: 1 }
+        );
+        assert_eq!(p.asked.len(), 1);
+        assert_eq!(p.asked[0].0, "time");
+        assert_eq!(p.asked[0].4, Some(Value::Text("fast".into())));
+        let saved = load(&loc).unwrap().answers;
+        assert_eq!(saved.given.len(), 3);
+        assert_eq!(saved.given["time"].value, Value::Text("slow".into()));
+        assert_eq!(saved.given["time"].by.as_deref(), Some("minho"));
+        assert_eq!(saved.given["plan"].by.as_deref(), Some("jiyoon"));
+    }
+
+    #[test]
     fn nothing_is_asked_when_everything_is_answered() {
         let (_dir, loc) = setup();
         answer_everything(&loc);

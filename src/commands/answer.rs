@@ -12,7 +12,7 @@ use relcheck::store;
 
 pub fn run(g: &Global, id: &str, value: &str, by: Option<&str>) -> Result<Outcome, InputError> {
     let now = super::now(g)?;
-    super::create_answers_file(g)?;
+    let created = super::create_answers_file(g)?;
     let inputs = super::load(g)?;
     let item = super::known_item(&inputs, id)?;
     let value = parse_value(item, value)?;
@@ -52,6 +52,7 @@ pub fn run(g: &Global, id: &str, value: &str, by: Option<&str>) -> Result<Outcom
             .map_err(|e| InputError::new(&shown, e))?;
         Ok((Some(updated), ()))
     })?;
+    created.keep();
     if set_aside > 0 {
         eprintln!(
             "the manifest changed since the {set_aside} earlier answer{}: set aside (relcheck go asks them again)",

@@ -32,9 +32,11 @@ pub struct Args {
 pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
     let now = super::now(g)?;
     let interactive = !args.non_interactive && prompt::interactive();
-    if interactive {
-        super::create_answers_file(g)?;
-    }
+    // Removed again when this run saves nothing in it.
+    let _created = match interactive {
+        true => Some(super::create_answers_file(g)?),
+        false => None,
+    };
     let inputs = super::load(g)?;
     if let Some(id) = &args.item {
         super::known_item(&inputs, id)?;
