@@ -133,7 +133,7 @@ pub enum Command {
     },
     /// Walk through the checklist interactively, judge, and sign off on GO
     #[command(
-        after_help = "Shows the risk matrix, asks each applicable checklist item not yet answered (saving every\nanswer at once to the answers file), judges like check, and on GO asks to sign off.\nWithout a terminal (or with CI set, or --non-interactive) it asks nothing and judges like\ncheck, listing on stderr the items that still need an answer.\n\nExample:\n  relcheck go -m release.toml\n\nExit codes: 0 GO and signed off · 1 NO-GO, or sign-off declined · 2 input or usage error · 130 interrupted"
+        after_help = "Shows the release and the risk matrix, then what already blocks it whatever the answers\n(failed evidence, a freeze window, missing approvals, …) and asks whether to go on. Asks each\napplicable checklist item not yet answered, saving every answer at once to the answers file\n(created if missing) and saying at once when an answer blocks GO. Shows the whole judgement\nas check does, and on GO asks to sign off. When the manifest changed since the answers, each\nearlier answer is the default: Enter keeps it. Without a terminal (or with CI set, or\n--non-interactive) it asks nothing and judges like check, listing on stderr the items that\nstill need an answer.\n\nExample:\n  relcheck go -m release.toml\n  relcheck go --item rollback.owner     # answer one item again\n\nExit codes: 0 GO (signed off, on a terminal) · 1 NO-GO, stopped at what already blocks, or\nsign-off declined · 2 input or usage error · 130 interrupted (every answer given is kept)"
     )]
     Go {
         /// Ask every item again, with the earlier answers as defaults

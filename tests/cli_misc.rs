@@ -92,6 +92,7 @@ fn every_command_has_help_with_an_example_and_its_exit_codes() {
         "check",
         "risk",
         "go",
+        "answer",
         "signoff",
         "init",
         "schema",
@@ -275,4 +276,25 @@ fn init_with_a_manifest_path_writes_beside_it() {
         .args(["check", "-q", "-m", "deploy/prod.toml"])
         .assert()
         .code(1);
+}
+
+#[test]
+fn completion_offers_release_options_only_to_commands_that_read_a_release() {
+    let out = stdout(relcheck().args(["completions", "bash"]));
+    let opts = |sub: &str| -> String {
+        let at = out
+            .find(&format!("        relcheck__subcmd__{sub})\n"))
+            .unwrap_or_else(|| panic!("no {sub} in the completion"));
+        out[at..].lines().nth(1).unwrap().to_string()
+    };
+    for sub in ["schema", "completions"] {
+        let line = opts(sub);
+        assert!(
+            !line.contains("-m ") && !line.contains("--manifest"),
+            "{sub}: {line}"
+        );
+    }
+    for sub in ["check", "go", "answer"] {
+        assert!(opts(sub).contains("--manifest"), "{sub}");
+    }
 }
