@@ -57,6 +57,11 @@ impl Terminal {
         }
     }
 
+    /// The terminal's width in columns, as it is.
+    pub fn columns(&self) -> usize {
+        usize::from(self.term.size().1)
+    }
+
     /// The terminal's width for wrapped text, kept readable on very wide terminals.
     pub fn width(&self) -> usize {
         usize::from(self.term.size().1).clamp(40, 100)

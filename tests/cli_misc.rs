@@ -298,3 +298,26 @@ fn completion_offers_release_options_only_to_commands_that_read_a_release() {
         assert!(opts(sub).contains("--manifest"), "{sub}");
     }
 }
+
+#[test]
+fn a_60_column_terminal_gets_lists_that_keep_ids_and_paths_whole() {
+    let out = stdout(
+        relcheck()
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "60")
+            .env("RELCHECK_NOW", "2026-11-20T22:00:00+09:00")
+            .args(["check", "-m"])
+            .arg(story("friday.toml")),
+    );
+    for whole in [
+        "api-timeout",
+        "signup-flow",
+        "payment-perf",
+        "evidence/api-timeout-staging.jtl",
+    ] {
+        let lines = out.lines().filter(|l| l.contains(whole)).count();
+        assert!(lines > 0, "{whole} is cut apart:\n{out}");
+    }
+    assert!(!out.contains('┌'), "a table at 60 columns:\n{out}");
+    assert!(out.contains("   54 =  9 × 6  api-timeout"), "{out}");
+}

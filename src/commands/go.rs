@@ -47,6 +47,9 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
     prompt::exit_on_interrupt(&inputs.answers_path);
     let color = super::color_stderr(g);
     let mut term = Terminal::new(color);
+    // The screens below are laid out for this terminal (the tables read $COLUMNS when they
+    // cannot see a terminal on stdout).
+    std::env::set_var("COLUMNS", term.columns().to_string());
     let risk = relcheck::judge::assess(&inputs, now);
     term.say(&text::header(&risk));
     term.say("\n");
@@ -168,12 +171,9 @@ fn blockers(report: &Report, term: &mut Terminal, color: bool) -> Result<bool, I
         .apply_to(title)
         .to_string();
     for f in blocks {
-        s += &relcheck::fmt::wrap(
-            &format!("  BLOCK {} [{}]: ", f.rule, t(&f.subject)),
-            &t(&f.message),
-            width,
-        );
-        s += &relcheck::fmt::wrap("      hint: ", &t(&f.hint), width);
+        s += &format!("  BLOCK {} [{}]:\n", f.rule, t(&f.subject));
+        s += &relcheck::fmt::wrap("    ", &t(&f.message), width);
+        s += &relcheck::fmt::wrap("    hint: ", &t(&f.hint), width);
     }
     s += "Answering the checklist will not make it GO until these are fixed.\n";
     term.say(&s);
