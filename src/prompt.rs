@@ -203,20 +203,24 @@ impl Prompter for Terminal {
     }
 
     fn answered(&mut self, _item: &Item, value: &Value, problem: Option<&str>) {
-        let line = match problem {
-            None => Style::new()
-                .green()
-                .force_styling(self.color)
-                .apply_to(format!("  ✓ {}", t(&value.display())))
-                .to_string(),
-            Some(p) => Style::new()
-                .red()
-                .bold()
-                .force_styling(self.color)
-                .apply_to(format!("  ✗ {}: blocks GO ({})", t(&value.display()), t(p)))
-                .to_string(),
+        let (style, text) = match problem {
+            None => (
+                Style::new().green(),
+                relcheck::fmt::wrap("  ✓ ", &t(&value.display()), self.width()),
+            ),
+            Some(p) => (
+                Style::new().red().bold(),
+                relcheck::fmt::wrap(
+                    "  ✗ ",
+                    &format!("{}: blocks GO ({})", t(&value.display()), t(p)),
+                    self.width(),
+                ),
+            ),
         };
-        self.say(&format!("{line}\n"));
+        let style = style.force_styling(self.color);
+        for line in text.lines() {
+            self.say(&format!("{}\n", style.apply_to(line)));
+        }
     }
 
     fn ask(&mut self, q: &Question) -> io::Result<Option<Value>> {

@@ -157,7 +157,7 @@ fn blockers(report: &Report, term: &mut Terminal, color: bool) -> Result<bool, I
     }
     let width = term.width();
     let title = format!(
-        "\n{} already block{} this release, whatever the answers:\n",
+        "{} already block{} this release, whatever the answers:",
         match blocks.len() {
             1 => "1 finding".to_string(),
             n => format!("{n} findings"),
@@ -170,6 +170,7 @@ fn blockers(report: &Report, term: &mut Terminal, color: bool) -> Result<bool, I
         .force_styling(color)
         .apply_to(title)
         .to_string();
+    s = format!("\n{s}\n");
     for f in blocks {
         s += &format!("  BLOCK {} [{}]:\n", f.rule, t(&f.subject));
         s += &relcheck::fmt::wrap("    ", &t(&f.message), width);

@@ -253,23 +253,24 @@ pub fn ranked(r: &RiskView, color: bool) -> String {
 }
 
 fn evidence(r: &Report, color: bool) -> String {
-    if layout_width(color) < TABLE_COLUMNS {
+    let width = layout_width(color);
+    if width < TABLE_COLUMNS {
         let mut s = String::from("Evidence\n");
         for e in &r.evidence {
-            let result = if e.passed {
-                "pass".to_string()
-            } else {
-                format!("FAIL: {}", cell_text(e.reason.as_deref().unwrap_or("")))
-            };
             let _ = writeln!(
                 s,
-                "  {}  {} ({})  {result}",
+                "  {}  {} ({})  {}",
                 cell_text(&e.change),
                 e.kind,
-                cell_text(&e.env)
+                cell_text(&e.env),
+                if e.passed { "pass" } else { "FAIL" }
             );
             let _ = writeln!(s, "    {}", cell_text(e.source()));
-            let _ = writeln!(s, "    {}", figures(&e.figures));
+            if !e.passed {
+                s +=
+                    &crate::fmt::wrap("    ", &cell_text(e.reason.as_deref().unwrap_or("")), width);
+            }
+            s += &crate::fmt::wrap("    ", &figures(&e.figures), width);
         }
         return s;
     }
