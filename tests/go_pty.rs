@@ -522,3 +522,14 @@ fn go_item_asks_that_one_item_again() {
     );
     assert_eq!(after["answers"].as_table().unwrap().len(), 10);
 }
+
+#[test]
+fn ctrl_c_at_the_blockers_question_exits_130_and_writes_nothing() {
+    let dir = friday();
+    let mut s = go_at(dir.path(), "2026-11-20T22:40:00+09:00", &[]);
+    s.expect("Go on answering the checklist anyway?").unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 130);
+    assert!(!dir.path().join("release.answers.toml").exists());
+}

@@ -59,9 +59,17 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
     let probe = super::probe(g, &inputs, now)?;
     let first =
         relcheck::judge::judge_probed(&inputs, now, &probe, &crate::progress::Bar::new(g.quiet));
-    if !blockers(&first, &mut term, color)? {
-        term.say("Stopped before the checklist: nothing was changed.\n");
-        return Ok(Outcome::NoGo);
+    match blockers(&first, &mut term, color)? {
+        Some(true) => {}
+        Some(false) => {
+            term.say("Stopped before the checklist: nothing was changed.\n");
+            return Ok(Outcome::NoGo);
+        }
+        None => {
+            term.restore();
+            eprintln!("interrupted before the checklist: nothing was changed");
+            return Ok(Outcome::Interrupted);
+        }
     }
     resume_note(&inputs, &mut term, args, now);
 
@@ -144,8 +152,8 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
 }
 
 /// Shows what blocks the release whatever the checklist says, and asks whether to go on
-/// answering. `Ok(false)`: stop here (or cancelled).
-fn blockers(report: &Report, term: &mut Terminal, color: bool) -> Result<bool, InputError> {
+/// answering: `Some(false)` to stop here, `None` when cancelled (Esc, Ctrl-C).
+fn blockers(report: &Report, term: &mut Terminal, color: bool) -> Result<Option<bool>, InputError> {
     use relcheck::report::escape::terminal as t;
     let blocks: Vec<_> = report
         .findings
@@ -153,7 +161,7 @@ fn blockers(report: &Report, term: &mut Terminal, color: bool) -> Result<bool, I
         .filter(|f| f.level == Level::Block && f.rule != RuleId::Checklist)
         .collect();
     if blocks.is_empty() {
-        return Ok(true);
+        return Ok(Some(true));
     }
     let width = term.width();
     let title = format!(
@@ -178,11 +186,8 @@ fn blockers(report: &Report, term: &mut Terminal, color: bool) -> Result<bool, I
     }
     s += "Answering the checklist will not make it GO until these are fixed.\n";
     term.say(&s);
-    match term.confirm("Go on answering the checklist anyway?", Some(false)) {
-        Err(e) => Err(InputError::new("terminal", format!("cannot ask: {e}"))),
-        Ok(Some(true)) => Ok(true),
-        Ok(Some(false) | None) => Ok(false),
-    }
+    term.confirm("Go on answering the checklist anyway?", Some(false))
+        .map_err(|e| InputError::new("terminal", format!("cannot ask: {e}")))
 }
 
 /// What is already answered: kept (and by whom, when), or given for another version of the

@@ -50,7 +50,10 @@ pub fn now(g: &Global) -> Result<DateTime<FixedOffset>, InputError> {
             });
             InputError::new(from_flag_or_env("--now", "RELCHECK_NOW"), message)
         }),
-        None => Ok(chrono::Utc::now().fixed_offset()),
+        // To the second: no report, record or answer shows nanoseconds.
+        None => Ok(chrono::Timelike::with_nanosecond(&chrono::Utc::now(), 0)
+            .unwrap_or_default()
+            .fixed_offset()),
     }
 }
 
