@@ -152,7 +152,11 @@ impl Render for Slack {
             };
             let answer = c.answer.as_deref().map_or("unanswered".to_string(), e);
             let who = match (&c.by, &c.at) {
-                (Some(b), Some(a)) => format!(" — {} at {}", e(b), e(a)),
+                (Some(b), Some(a)) => format!(
+                    " — {} at {}",
+                    e(b),
+                    e(&super::wall_clock(&r.risk.release, a))
+                ),
                 (Some(b), None) => format!(" — {}", e(b)),
                 _ => String::new(),
             };
