@@ -172,7 +172,8 @@ pub fn judge_verified(
         overrides,
         monitoring: m.monitoring.clone().unwrap_or_default().into(),
         contacts: m.contacts.clone().unwrap_or_default().into(),
-        evaluated_at: now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        // To the second, as every time the report shows.
+        evaluated_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         inputs: files,
         digest,
     }

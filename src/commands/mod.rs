@@ -50,10 +50,7 @@ pub fn now(g: &Global) -> Result<DateTime<FixedOffset>, InputError> {
             });
             InputError::new(from_flag_or_env("--now", "RELCHECK_NOW"), message)
         }),
-        // To the second: no report, record or answer shows nanoseconds.
-        None => Ok(chrono::Timelike::with_nanosecond(&chrono::Utc::now(), 0)
-            .unwrap_or_default()
-            .fixed_offset()),
+        None => Ok(chrono::Utc::now().fixed_offset()),
     }
 }
 
