@@ -533,3 +533,25 @@ fn ctrl_c_at_the_blockers_question_exits_130_and_writes_nothing() {
     assert_eq!(exit_code(&s), 130);
     assert!(!dir.path().join("release.answers.toml").exists());
 }
+
+#[test]
+fn an_items_help_is_shown_under_its_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("release.toml"),
+        "[release]\nname = \"r\"\ndeployer = \"jiyoon\"\nchecklist = \"c.toml\"\n\n[[changes]]\nid = \"ui\"\ntitle = \"UI\"\nseverity = \"low\"\nimpact = 1\nlikelihood = 1\nrecovery = \"5m\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("c.toml"),
+        "[[items]]\nid = \"flag\"\nsection = \"rollback\"\nprompt = \"Is the feature flag ready?\"\nhelp = \"The flag is payments.fast_path in the admin console.\"\n",
+    )
+    .unwrap();
+    let mut s = go(dir.path(), &[]);
+    s.expect("[1/1] Is the feature flag ready?").unwrap();
+    s.expect("The flag is payments.fast_path in the admin console.")
+        .unwrap();
+    s.expect("answer").unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect(Eof).unwrap();
+}
