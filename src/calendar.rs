@@ -46,6 +46,7 @@ impl Calendar {
         let unfolded = icalendar::parser::unfold(source);
         let lines = LineMap::new(source);
         let err_line = |line: Option<usize>, msg: String| InputError {
+            more: Vec::new(),
             file: file.to_string(),
             position: line.map(|l| (l, 1)),
             message: msg,

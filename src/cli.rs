@@ -133,7 +133,7 @@ pub enum Command {
     },
     /// Walk through the checklist interactively, judge, and sign off on GO
     #[command(
-        after_help = "Shows the risk matrix, asks each applicable checklist item not yet answered (saving every\nanswer at once to the answers file), judges like check, and on GO asks to sign off.\nWithout a terminal (or with CI set, or --non-interactive) it asks nothing and judges like\ncheck, listing on stderr the items that still need an answer.\n\nExample:\n  relcheck go -m release.toml\n\nExit codes: 0 GO and signed off · 1 NO-GO, or sign-off declined · 2 input or usage error · 130 interrupted"
+        after_help = "Shows the release and the risk matrix, then what already blocks it whatever the answers\n(failed evidence, a freeze window, missing approvals, …) and asks whether to go on. Asks each\napplicable checklist item not yet answered, saving every answer at once to the answers file\n(created if missing) and saying at once when an answer blocks GO. Shows the whole judgement\nas check does, and on GO asks to sign off. When the manifest changed since the answers, each\nearlier answer is the default: Enter keeps it. Without a terminal (or with CI set, or\n--non-interactive) it asks nothing and judges like check, listing on stderr the items that\nstill need an answer.\n\nExample:\n  relcheck go -m release.toml\n  relcheck go --item rollback.owner     # answer one item again\n\nExit codes: 0 GO (signed off, on a terminal) · 1 NO-GO, stopped at what already blocks, or\nsign-off declined · 2 input or usage error · 130 interrupted (every answer given is kept)"
     )]
     Go {
         /// Ask every item again, with the earlier answers as defaults
@@ -154,6 +154,24 @@ pub enum Command {
         /// Post it to the team channel through the webhook in RELCHECK_WEBHOOK_URL
         #[arg(long)]
         post: bool,
+        /// Ask this one checklist item again (its earlier answer is the default)
+        #[arg(long, value_name = "ID")]
+        item: Option<String>,
+    },
+    /// Record one checklist answer without the walk, as go saves it
+    #[command(
+        after_help = "VALUE is true, false, yes or no for a confirm item, one of the choices for a choice item,\nany text for a text item. The answer is checked against the item, saved under the answers\nfile's lock like every answer go saves (with who and when), and the file is created if\nit is missing. Answers given for an older version of the manifest are set aside first.\n\nExample:\n  relcheck answer rollback.plan yes --by jiyoon\n\nExit codes: 0 saved · 2 input or usage error (an unknown item, a value the item does not take)"
+    )]
+    Answer {
+        /// The checklist item's id
+        #[arg(value_name = "ID")]
+        id: String,
+        /// The answer
+        #[arg(value_name = "VALUE")]
+        value: String,
+        /// Who answers [default: the release's deployer]
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
     },
     /// Record your approval of this version of the manifest (two-person rule), SSH-signed with --key
     #[command(

@@ -14,7 +14,13 @@ pub struct InputError {
     /// 1-based line and column, when the problem has a place inside the file.
     pub position: Option<(usize, usize)>,
     pub message: String,
+    /// The file's further errors, reported in the same run (SPEC: all of them, up to
+    /// [`MAX_ERRORS`] in all); empty for most errors.
+    pub more: Vec<InputError>,
 }
+
+/// The most errors of one file reported at once.
+pub const MAX_ERRORS: usize = 20;
 
 impl InputError {
     pub fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
@@ -22,6 +28,7 @@ impl InputError {
             file: file.into(),
             position: None,
             message: message.into(),
+            more: Vec::new(),
         }
     }
 
@@ -36,7 +43,34 @@ impl InputError {
             file: file.to_string(),
             position: span.map(|s| line_col(source, s.start)),
             message: message.into(),
+            more: Vec::new(),
         }
+    }
+
+    /// Several errors as one: the first, carrying the others (in file order, one per place,
+    /// the earliest given kept, at most [`MAX_ERRORS`] in all). `None` when there are none.
+    pub fn several(mut errors: Vec<InputError>) -> Option<InputError> {
+        errors.sort_by_key(|e| e.position.unwrap_or((usize::MAX, usize::MAX)));
+        let mut unique: Vec<InputError> = Vec::new();
+        for e in errors {
+            let same = |u: &InputError| match e.position {
+                Some(_) => u.position == e.position,
+                None => u.message == e.message,
+            };
+            if !unique.iter().any(same) {
+                unique.push(e);
+            }
+        }
+        unique.truncate(MAX_ERRORS);
+        let mut it = unique.into_iter();
+        let mut first = it.next()?;
+        first.more = it.collect();
+        Some(first)
+    }
+
+    /// This error and the ones it carries, each on its own.
+    pub fn all(&self) -> Vec<&InputError> {
+        std::iter::once(self).chain(self.more.iter()).collect()
     }
 }
 
@@ -90,6 +124,22 @@ mod tests {
             e.to_string(),
             "release.toml: unknown key `]0;owned[2J[31mFAKE: relcheck says GO`"
         );
+    }
+
+    #[test]
+    fn several_errors_come_in_file_order_one_per_place_at_most_twenty() {
+        let source = "a\n".repeat(30);
+        let at = |line: usize, m: &str| InputError::at("f", &source, Some(line * 2..line * 2), m);
+        let mut errors = vec![at(5, "first"), at(1, "one"), at(5, "again")];
+        errors.extend((6..30).map(|l| at(l, "more")));
+        let e = InputError::several(errors).unwrap();
+        let all = e.all();
+        assert_eq!(all.len(), MAX_ERRORS);
+        assert_eq!(all[0].message, "one");
+        assert_eq!(all[1].message, "first");
+        assert_eq!(all[1].position, Some((6, 1)));
+        assert_eq!(all[2].position, Some((7, 1)));
+        assert!(InputError::several(vec![]).is_none());
     }
 
     #[test]

@@ -189,6 +189,13 @@ impl Inputs {
         crate::sha256::hex(&crate::sha256::of(&self.manifest_bytes))
     }
 
+    /// sha256 of each top-level table or array of the manifest, by its key, over its TOML as
+    /// parsed (so a comment or a blank line changes no section). Kept in the answers file's
+    /// `[meta].sections` to say which parts changed since the answers were given.
+    pub fn manifest_sections(&self) -> std::collections::BTreeMap<String, String> {
+        manifest_sections(std::str::from_utf8(&self.manifest_bytes).unwrap_or_default())
+    }
+
     /// How the template is named in reports.
     pub fn template_name(&self) -> String {
         match &self.template_path {
@@ -203,6 +210,12 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         .manifest
         .clone()
         .unwrap_or_else(|| PathBuf::from("release.toml"));
+    if loc.manifest.is_none() && !manifest_path.exists() {
+        return Err(InputError::new(
+            shown(&manifest_path),
+            "no release manifest here: run `relcheck init` to write a starter one, or name one with -m PATH",
+        ));
+    }
     let manifest_text = read_text(&manifest_path)?;
     let manifest = Manifest::parse(&shown(&manifest_path), &manifest_text)?;
     let manifest_bytes = manifest_text.into_bytes();
@@ -216,7 +229,27 @@ pub fn load(loc: &Locations) -> Result<Inputs, InputError> {
         (None, Some(rel)) => Some(base.join(rel)),
         (None, None) => None,
     };
-    let (chain, template) = load_chain(template_path.as_deref())?;
+    let (chain, template) = load_chain(template_path.as_deref()).map_err(|e| {
+        // A checklist the manifest names but that is not there: the error points at the
+        // manifest line that names it.
+        match (&loc.checklist, &manifest.release.checklist, &template_path) {
+            (None, Some(rel), Some(path))
+                if e.message == "no such file" && e.file == shown(path) =>
+            {
+                let text = std::str::from_utf8(&manifest_bytes).unwrap_or_default();
+                InputError::at(
+                    &shown(&manifest_path),
+                    text,
+                    checklist_span(text),
+                    format!(
+                        "checklist: no such file {} (the path is relative to the manifest's folder)",
+                        rel.escape_debug()
+                    ),
+                )
+            }
+            _ => e,
+        }
+    })?;
     let template_bytes = chain.last().map(|t| t.bytes.clone()).unwrap_or_default();
 
     manifest.check_names_against(
@@ -529,6 +562,42 @@ fn folder_of(p: &Path) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// Where `[release].checklist`'s value is written.
+fn checklist_span(text: &str) -> Option<std::ops::Range<usize>> {
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    let release = doc.get_ref().get("release")?;
+    let value = release.get_ref().as_table()?.get("checklist")?;
+    Some(value.span())
+}
+
+/// See [`Inputs::manifest_sections`].
+pub fn manifest_sections(text: &str) -> std::collections::BTreeMap<String, String> {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Default::default();
+    };
+    table
+        .into_iter()
+        .map(|(k, v)| {
+            let one: toml::Table = [(k.clone(), v)].into_iter().collect();
+            let text = toml::to_string(&one).unwrap_or_default();
+            (k, crate::sha256::hex(&crate::sha256::of(text)))
+        })
+        .collect()
+}
+
+/// The sections (top-level keys) whose digests differ between `old` and `new`, a section
+/// present in only one of them included.
+pub fn changed_sections(
+    old: &std::collections::BTreeMap<String, String>,
+    new: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
+    old.keys()
+        .chain(new.keys().filter(|k| !old.contains_key(*k)))
+        .filter(|k| old.get(*k) != new.get(*k))
+        .cloned()
+        .collect()
+}
+
 /// `release.toml` → `release.answers.toml`, beside the manifest.
 pub fn default_answers_path(manifest: &Path) -> PathBuf {
     beside(manifest, "answers")
@@ -608,6 +677,19 @@ mod tests {
             relative_to(Path::new("."), Path::new("./c/./d.ics")),
             "c/d.ics"
         );
+    }
+
+    #[test]
+    fn sections_that_changed_are_named_and_comments_change_none() {
+        let old = manifest_sections("[release]\nname = \"r\"\n[[changes]]\nid = \"a\"\n");
+        let same = manifest_sections(
+            "# a comment\n[release]\nname   = \"r\"\n\n[[changes]]\nid = \"a\"\n",
+        );
+        assert_eq!(old, same);
+        let new = manifest_sections(
+            "[release]\nname = \"r\"\n[[changes]]\nid = \"b\"\n[monitoring]\nalerts = []\n",
+        );
+        assert_eq!(changed_sections(&old, &new), ["changes", "monitoring"]);
     }
 
     #[test]

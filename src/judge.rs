@@ -55,8 +55,6 @@ pub fn judge_probed(
     let m = &inputs.manifest;
     let policy = &inputs.template.policy;
     let deploy_at = m.release.deploy_at.map_or(now, |t| t.0);
-    let risk = assess(inputs, now);
-    let severity = risk.release.severity;
 
     let ctx = Context {
         base: &inputs.base,
@@ -78,6 +76,21 @@ pub fn judge_probed(
         .flat_map(|c| c.evidence.iter().map(move |e| (c.id.get_ref(), e)))
         .map(|(id, e)| evidence::verify(id, e, &ctx))
         .collect();
+    judge_verified(inputs, now, probe, verified)
+}
+
+/// The judgement of evidence already read (by [`judge_probed`], for the same manifest): what
+/// `relcheck go` uses after the answers changed, so no evidence file is read twice.
+pub fn judge_verified(
+    inputs: &Inputs,
+    now: DateTime<FixedOffset>,
+    probe: &rules::MonitoringProbe,
+    verified: Vec<evidence::Verified>,
+) -> Report {
+    let m = &inputs.manifest;
+    let deploy_at = m.release.deploy_at.map_or(now, |t| t.0);
+    let risk = assess(inputs, now);
+    let severity = risk.release.severity;
     let files = inputs::listed(inputs, &verified);
     let digest = inputs::digest(&files);
 
@@ -159,7 +172,8 @@ pub fn judge_probed(
         overrides,
         monitoring: m.monitoring.clone().unwrap_or_default().into(),
         contacts: m.contacts.clone().unwrap_or_default().into(),
-        evaluated_at: now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        // To the second, as every time the report shows.
+        evaluated_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         inputs: files,
         digest,
     }

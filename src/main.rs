@@ -14,6 +14,15 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let g = &cli.global;
+    // With --format json an input error is also a JSON object on stdout.
+    let json_errors = matches!(
+        cli.command,
+        Command::Check {
+            format: cli::CheckFormat::Json
+        } | Command::Risk {
+            format: cli::RiskFormat::Json
+        }
+    );
     let result = match cli.command {
         Command::Check { format } => commands::check::run(g, format),
         Command::Risk { format } => commands::risk::run(g, format),
@@ -24,6 +33,7 @@ fn main() -> ExitCode {
             out,
             force,
             post,
+            item,
         } => commands::go::run(
             g,
             &commands::go::Args {
@@ -33,8 +43,10 @@ fn main() -> ExitCode {
                 out,
                 force,
                 post,
+                item,
             },
         ),
+        Command::Answer { id, value, by } => commands::answer::run(g, &id, &value, by.as_deref()),
         Command::Approve { by, key, yes } => {
             commands::approve::run(g, &commands::approve::Args { by, key, yes })
         }
@@ -76,8 +88,14 @@ fn main() -> ExitCode {
         Ok(Outcome::NoGo) => ExitCode::from(1),
         Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(e) => {
+            if json_errors {
+                let _ = commands::emit(&commands::error_json(&e));
+            }
             // Not eprintln!: a stderr that cannot be written must not turn exit 2 into a panic.
-            let _ = writeln!(std::io::stderr(), "error: {e}");
+            let mut err = std::io::stderr().lock();
+            for one in e.all() {
+                let _ = writeln!(err, "error: {one}");
+            }
             ExitCode::from(2)
         }
     }

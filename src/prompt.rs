@@ -5,7 +5,7 @@ use console::{Key, Style, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Select};
 use relcheck::model::answers::Value;
-use relcheck::model::checklist::ItemKind;
+use relcheck::model::checklist::{Item, ItemKind};
 use relcheck::report::escape::terminal as t;
 use relcheck::walk::{Elsewhere, Prompter, Question};
 use std::io::{self, IsTerminal};
@@ -42,7 +42,11 @@ pub fn exit_on_interrupt(answers: &std::path::Path) {
 impl Terminal {
     pub fn new(color: bool) -> Terminal {
         let theme: Box<dyn Theme> = if color {
-            Box::new(ColorfulTheme::default())
+            // No green check mark on every answer: whether it passes is said after it.
+            Box::new(ColorfulTheme {
+                success_prefix: console::style("›".to_string()).for_stderr().dim(),
+                ..ColorfulTheme::default()
+            })
         } else {
             Box::new(SimpleTheme)
         };
@@ -51,6 +55,11 @@ impl Terminal {
             theme,
             color,
         }
+    }
+
+    /// The terminal's width in columns, as it is.
+    pub fn columns(&self) -> usize {
+        usize::from(self.term.size().1)
     }
 
     /// The terminal's width for wrapped text, kept readable on very wide terminals.
@@ -193,6 +202,27 @@ impl Prompter for Terminal {
         self.say(&s);
     }
 
+    fn answered(&mut self, _item: &Item, value: &Value, problem: Option<&str>) {
+        let (style, text) = match problem {
+            None => (
+                Style::new().green(),
+                relcheck::fmt::wrap("  ✓ ", &t(&value.display()), self.width()),
+            ),
+            Some(p) => (
+                Style::new().red().bold(),
+                relcheck::fmt::wrap(
+                    "  ✗ ",
+                    &format!("{}: blocks GO ({})", t(&value.display()), t(p)),
+                    self.width(),
+                ),
+            ),
+        };
+        let style = style.force_styling(self.color);
+        for line in text.lines() {
+            self.say(&format!("{}\n", style.apply_to(line)));
+        }
+    }
+
     fn ask(&mut self, q: &Question) -> io::Result<Option<Value>> {
         if q.opens_section {
             self.say(&format!("\n{}\n", self.bold(&t(&q.item.section))));
@@ -204,6 +234,21 @@ impl Prompter for Terminal {
         let question = format!("{}{optional}", t(&q.item.prompt));
         let width = self.width();
         self.say(&relcheck::fmt::wrap(&progress, &question, width));
+        if let Some(help) = q.item.help.as_deref().filter(|h| !h.trim().is_empty()) {
+            let dim = Style::new().dim().force_styling(self.color);
+            let lead = " ".repeat(progress.chars().count());
+            for line in relcheck::fmt::wrap(&lead, &t(help), width).lines() {
+                self.say(&format!("{}\n", dim.apply_to(line)));
+            }
+        }
+        if let Some(d) = &q.default {
+            let lead = " ".repeat(progress.chars().count());
+            self.say(&relcheck::fmt::wrap(
+                &lead,
+                &format!("earlier answer: {} (Enter keeps it)", t(&d.display())),
+                width,
+            ));
+        }
         Ok(match q.item.kind {
             ItemKind::Confirm => {
                 let default = match q.default {

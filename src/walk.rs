@@ -37,6 +37,9 @@ pub trait Prompter {
     /// Says that another session answered an item meanwhile (and, when this walk answered
     /// it too, that this walk's answer was not saved).
     fn elsewhere(&mut self, e: &Elsewhere);
+    /// Says how the answer just saved fares: `problem` is why it does not pass its item
+    /// (it blocks GO), `None` when it passes.
+    fn answered(&mut self, _item: &Item, _value: &Value, _problem: Option<&str>) {}
 }
 
 /// How a walk ended.
@@ -53,6 +56,8 @@ pub struct Options<'a> {
     pub reset: bool,
     /// Who answers (the `by` of each answer).
     pub by: &'a str,
+    /// Ask only this item, again, whether or not it is answered (`go --item`).
+    pub only: Option<&'a str>,
 }
 
 /// The items a walk asks, in section order, then template order.
@@ -90,11 +95,14 @@ pub fn walk(
         None => Ok(Answers::default()),
     };
 
+    let sections = inputs.manifest_sections();
     // What the file holds as far as this walk knows; anything else is another session's.
     let mut known: Answers = store::update_locked_with(path, |current| {
         let answers = parse(current)?;
         if !answers.given.is_empty() && (opts.reset || !answers.current_for(&sha)) {
-            let aside = edit::set_aside(current, &sha).map_err(|e| InputError::new(&shown, e))?;
+            let aside = edit::set_aside(current, &sha)
+                .and_then(|t| edit::stamp_sections(Some(&t), &sections))
+                .map_err(|e| InputError::new(&shown, e))?;
             let answers = parse(Some(&aside))?;
             Ok((Some(aside), answers))
         } else {
@@ -102,7 +110,14 @@ pub fn walk(
         }
     })?;
 
-    let items = pending(inputs, &known);
+    let items = match opts.only {
+        Some(id) => template.item(id).into_iter().collect(),
+        None => pending(inputs, &known),
+    };
+    // The answer an item asked again had when the walk began: a different one by the time
+    // this walk saves is another session's, and stays.
+    let started: Option<Answer> = opts.only.and_then(|id| known.given.get(id).cloned());
+
     let total = items.len();
     let mut asked = 0;
     let mut last_section: Option<&str> = None;
@@ -111,7 +126,8 @@ pub fn walk(
         let now = parse(store::read(path)?.as_deref())?;
         show_news(prompter, template, &known, &now, None);
         known = now;
-        if known.given.contains_key(&item.id) {
+        let again = opts.only == Some(item.id.as_str());
+        if known.given.get(&item.id) != started.as_ref().filter(|_| again) {
             continue;
         }
         let q = Question {
@@ -137,11 +153,12 @@ pub fn walk(
                      nothing saved, run relcheck go again",
                 ));
             }
-            if now.given.contains_key(&item.id) {
+            if now.given.get(&item.id) != started.as_ref().filter(|_| again) {
                 // Someone answered this item while it was on screen here: theirs stays.
                 return Ok((None, (now.clone(), now, true)));
             }
             let updated = edit::record(current, &item.id, &answer, opts.by, at, &sha)
+                .and_then(|t| edit::stamp_sections(Some(&t), &sections))
                 .map_err(|e| InputError::new(&shown, e))?;
             let after = parse(Some(&updated))?;
             Ok((Some(updated), (now, after, false)))
@@ -158,6 +175,11 @@ pub fn walk(
         known = after;
         if !kept_theirs {
             asked += 1;
+            prompter.answered(
+                item,
+                &answer,
+                crate::rules::item_problem(item, Some(&answer)).as_deref(),
+            );
         }
     }
     Ok(Walked::Done { asked })
@@ -315,6 +337,7 @@ when = "critical"
         Options {
             reset: false,
             by: "jiyoon",
+            only: None,
         }
     }
 
@@ -374,6 +397,7 @@ when = "critical"
         let reset = Options {
             reset: true,
             by: "minho",
+            only: None,
         };
         assert_eq!(
             walk(&inputs, &mut p, &reset, clock).unwrap(),
@@ -408,6 +432,31 @@ when = "critical"
         assert!(p.asked.iter().all(|a| a.4.is_some()));
         let inputs = load(&loc).unwrap();
         assert!(inputs.answers.current_for(&inputs.manifest_sha256()));
+    }
+
+    #[test]
+    fn only_asks_one_answered_item_again_and_replaces_its_answer() {
+        let (_dir, loc) = setup();
+        answer_everything(&loc);
+        let inputs = load(&loc).unwrap();
+        let mut p = scripted(vec![Some(Value::Text("slow".into()))]);
+        let again = Options {
+            reset: false,
+            by: "minho",
+            only: Some("time"),
+        };
+        assert_eq!(
+            walk(&inputs, &mut p, &again, clock).unwrap(),
+            Walked::Done { asked: 1 }
+        );
+        assert_eq!(p.asked.len(), 1);
+        assert_eq!(p.asked[0].0, "time");
+        assert_eq!(p.asked[0].4, Some(Value::Text("fast".into())));
+        let saved = load(&loc).unwrap().answers;
+        assert_eq!(saved.given.len(), 3);
+        assert_eq!(saved.given["time"].value, Value::Text("slow".into()));
+        assert_eq!(saved.given["time"].by.as_deref(), Some("minho"));
+        assert_eq!(saved.given["plan"].by.as_deref(), Some("jiyoon"));
     }
 
     #[test]

@@ -92,6 +92,7 @@ fn every_command_has_help_with_an_example_and_its_exit_codes() {
         "check",
         "risk",
         "go",
+        "answer",
         "signoff",
         "init",
         "schema",
@@ -275,4 +276,48 @@ fn init_with_a_manifest_path_writes_beside_it() {
         .args(["check", "-q", "-m", "deploy/prod.toml"])
         .assert()
         .code(1);
+}
+
+#[test]
+fn completion_offers_release_options_only_to_commands_that_read_a_release() {
+    let out = stdout(relcheck().args(["completions", "bash"]));
+    let opts = |sub: &str| -> String {
+        let at = out
+            .find(&format!("        relcheck__subcmd__{sub})\n"))
+            .unwrap_or_else(|| panic!("no {sub} in the completion"));
+        out[at..].lines().nth(1).unwrap().to_string()
+    };
+    for sub in ["schema", "completions"] {
+        let line = opts(sub);
+        assert!(
+            !line.contains("-m ") && !line.contains("--manifest"),
+            "{sub}: {line}"
+        );
+    }
+    for sub in ["check", "go", "answer"] {
+        assert!(opts(sub).contains("--manifest"), "{sub}");
+    }
+}
+
+#[test]
+fn a_60_column_terminal_gets_lists_that_keep_ids_and_paths_whole() {
+    let out = stdout(
+        relcheck()
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "60")
+            .env("RELCHECK_NOW", "2026-11-20T22:00:00+09:00")
+            .args(["check", "-m"])
+            .arg(story("friday.toml")),
+    );
+    for whole in [
+        "api-timeout",
+        "signup-flow",
+        "payment-perf",
+        "evidence/api-timeout-staging.jtl",
+    ] {
+        let lines = out.lines().filter(|l| l.contains(whole)).count();
+        assert!(lines > 0, "{whole} is cut apart:\n{out}");
+    }
+    assert!(!out.contains('┌'), "a table at 60 columns:\n{out}");
+    assert!(out.contains("   54 =  9 × 6  api-timeout"), "{out}");
 }

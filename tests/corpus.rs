@@ -70,8 +70,25 @@ fn check_case(dir: &Path) -> Result<(), String> {
                 problems.push(format!("stderr lacks {s:?}"));
             }
         }
-        if !stdout.is_empty() {
-            problems.push("an input error printed a report".into());
+        // SPEC "JSON report": with --format json an input error is the error object, no
+        // report, and it holds the errors stderr shows.
+        match serde_json::from_str::<serde_json::Value>(&stdout) {
+            Err(e) => problems.push(format!("an input error printed no error object: {e}")),
+            Ok(object) => {
+                if object["verdict"] != "error" || object["schema_version"] != 2 {
+                    problems.push(format!("an input error printed a report: {object}"));
+                }
+                let errors = object["errors"].as_array().cloned().unwrap_or_default();
+                if errors.is_empty() {
+                    problems.push("the error object lists no errors".into());
+                }
+                for e in errors {
+                    let message = e["message"].as_str().unwrap_or_default();
+                    if message.is_empty() || e["file"].as_str().is_none() {
+                        problems.push(format!("an error without file or message: {e}"));
+                    }
+                }
+            }
         }
     } else if code == 0 || code == 1 {
         let report: serde_json::Value =

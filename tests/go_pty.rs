@@ -331,3 +331,230 @@ fn a_symlinked_answers_file_stays_a_symlink_and_keeps_its_mode_and_comments() {
     let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o664);
 }
+
+/// The Friday release: a failed load test and a freeze window block it whatever the answers.
+fn friday() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/story");
+    std::fs::copy(src.join("friday.toml"), dir.path().join("release.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("evidence")).unwrap();
+    std::fs::copy(
+        src.join("evidence/api-timeout-staging.jtl"),
+        dir.path().join("evidence/api-timeout-staging.jtl"),
+    )
+    .unwrap();
+    dir
+}
+
+/// `go` at `now` in `dir`, with `extra` arguments.
+fn go_at(dir: &Path, now: &str, extra: &[&str]) -> Session {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_relcheck"));
+    cmd.current_dir(dir)
+        .args(["go", "--now", now])
+        .args(extra)
+        .env_remove("CI")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut s = Session::spawn(cmd).unwrap();
+    s.get_process_mut().set_window_size(80, 40).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s
+}
+
+#[test]
+fn what_already_blocks_is_shown_before_the_first_question_and_stopping_there_exits_1() {
+    let dir = friday();
+    let mut s = go_at(dir.path(), "2026-11-20T22:40:00+09:00", &[]);
+    let shown = s.expect("Go on answering the checklist anyway?").unwrap();
+    let before = String::from_utf8_lossy(shown.before()).to_string();
+    assert!(before.contains("already block this release"), "{before}");
+    assert!(
+        before.contains("BLOCK evidence-failed [api-timeout]"),
+        "{before}"
+    );
+    assert!(before.contains("BLOCK freeze-window [release]"), "{before}");
+    assert!(
+        !before.contains("[1/"),
+        "asked before the blockers: {before}"
+    );
+    // Enter takes the default: stop.
+    s.send("\r").unwrap();
+    s.expect("Stopped before the checklist").unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 1);
+    assert!(!dir.path().join("release.answers.toml").exists());
+}
+
+#[test]
+fn going_on_past_the_blockers_asks_the_checklist() {
+    let dir = friday();
+    let mut s = go_at(dir.path(), "2026-11-20T22:40:00+09:00", &[]);
+    s.expect("Go on answering the checklist anyway?").unwrap();
+    s.send("y").unwrap();
+    s.expect("[1/10]").unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 130);
+}
+
+#[test]
+fn a_failing_answer_is_marked_as_blocking_the_moment_it_is_given() {
+    let dir = story();
+    let mut s = go(dir.path(), &[]);
+    answer(&mut s, 1, 10, "n");
+    s.expect("✗ no: blocks GO").unwrap();
+    answer(&mut s, 2, 10, "seojun");
+    s.expect("✓ seojun").unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect(Eof).unwrap();
+}
+
+#[test]
+fn the_whole_judgement_is_shown_before_the_sign_off_question() {
+    let dir = story();
+    let mut s = go(dir.path(), &[]);
+    for (i, keys) in SCRIPT.iter().enumerate() {
+        answer(&mut s, i + 1, 10, keys);
+    }
+    let shown = s.expect("Sign off as jiyoon?").unwrap();
+    // What came after the last answer.
+    let after_walk = String::from_utf8_lossy(shown.before()).to_string();
+    // As `check` shows it: the evidence with its figures, the checklist, the verdict.
+    for part in [
+        "13600 samples, 0.0% errors",
+        "Checklist: 10 of 10 required items pass",
+        "GO  (",
+        "digest sha256:",
+    ] {
+        assert!(after_walk.contains(part), "{part} missing in {after_walk}");
+    }
+    s.send("n").unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 1);
+}
+
+/// Answers the whole story checklist and declines the sign-off.
+fn answer_all_and_decline(dir: &Path) {
+    let mut s = go(dir, &[]);
+    for (i, keys) in SCRIPT.iter().enumerate() {
+        answer(&mut s, i + 1, 10, keys);
+    }
+    s.expect("Sign off as jiyoon?").unwrap();
+    s.send("n").unwrap();
+    s.expect(Eof).unwrap();
+}
+
+#[test]
+fn a_resume_says_how_many_answers_are_kept_by_whom_and_when() {
+    let dir = story();
+    let mut s = go(dir.path(), &[]);
+    for (i, keys) in SCRIPT.iter().take(4).enumerate() {
+        answer(&mut s, i + 1, 10, keys);
+    }
+    s.expect("[5/10]").unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect(Eof).unwrap();
+    let mut s = go(dir.path(), &["--by", "minho"]);
+    s.expect("4 of 10 answered by jiyoon at 13:30; asking the other 6")
+        .unwrap();
+    s.expect("[1/6]").unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect(Eof).unwrap();
+}
+
+#[test]
+fn after_a_manifest_edit_each_earlier_answer_is_kept_with_one_key() {
+    let dir = story();
+    answer_all_and_decline(dir.path());
+    let before = answers(dir.path());
+    let manifest = dir.path().join("release.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replacen("title = \"", "title = \"Edited: ", 1),
+    )
+    .unwrap();
+    let mut s = go(dir.path(), &[]);
+    s.expect("The manifest changed since these 10 answers were given by jiyoon at 13:30")
+        .unwrap();
+    s.expect("changed: [changes].").unwrap();
+    for n in 1..=10 {
+        s.expect(format!("[{n}/10]")).unwrap();
+        s.expect("Enter keeps it").unwrap();
+        s.send("\r").unwrap();
+    }
+    s.expect("Sign off as jiyoon?").unwrap();
+    s.send("n").unwrap();
+    s.expect(Eof).unwrap();
+    let after = answers(dir.path());
+    let (old, new) = (
+        before["answers"].as_table().unwrap(),
+        after["answers"].as_table().unwrap(),
+    );
+    assert_eq!(new.len(), 10, "{after}");
+    for (id, a) in old {
+        assert_eq!(new[id]["value"], a["value"], "{id}");
+    }
+    assert!(after.get("previous").is_none(), "{after}");
+    assert_ne!(
+        before["meta"]["manifest_sha256"],
+        after["meta"]["manifest_sha256"]
+    );
+}
+
+#[test]
+fn go_item_asks_that_one_item_again() {
+    let dir = story();
+    answer_all_and_decline(dir.path());
+    let mut s = go(dir.path(), &["--item", "rollback.owner"]);
+    s.expect("[1/1] Who runs the rollback").unwrap();
+    s.expect("earlier answer: seojun (Enter keeps it)").unwrap();
+    s.expect("answer [seojun]: ").unwrap();
+    s.send("hana\r").unwrap();
+    s.expect("Sign off as jiyoon?").unwrap();
+    s.send("n").unwrap();
+    s.expect(Eof).unwrap();
+    let after = answers(dir.path());
+    assert_eq!(
+        after["answers"]["rollback.owner"]["value"].as_str(),
+        Some("hana")
+    );
+    assert_eq!(after["answers"].as_table().unwrap().len(), 10);
+}
+
+#[test]
+fn ctrl_c_at_the_blockers_question_exits_130_and_writes_nothing() {
+    let dir = friday();
+    let mut s = go_at(dir.path(), "2026-11-20T22:40:00+09:00", &[]);
+    s.expect("Go on answering the checklist anyway?").unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 130);
+    assert!(!dir.path().join("release.answers.toml").exists());
+}
+
+#[test]
+fn an_items_help_is_shown_under_its_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("release.toml"),
+        "[release]\nname = \"r\"\ndeployer = \"jiyoon\"\nchecklist = \"c.toml\"\n\n[[changes]]\nid = \"ui\"\ntitle = \"UI\"\nseverity = \"low\"\nimpact = 1\nlikelihood = 1\nrecovery = \"5m\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("c.toml"),
+        "[[items]]\nid = \"flag\"\nsection = \"rollback\"\nprompt = \"Is the feature flag ready?\"\nhelp = \"The flag is payments.fast_path in the admin console.\"\n",
+    )
+    .unwrap();
+    let mut s = go(dir.path(), &[]);
+    // Nobody is on call and no dashboard is listed: those block first.
+    s.expect("Go on answering the checklist anyway?").unwrap();
+    s.send("y").unwrap();
+    s.expect("[1/1] Is the feature flag ready?").unwrap();
+    s.expect("The flag is payments.fast_path in the admin console.")
+        .unwrap();
+    s.expect("answer").unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect(Eof).unwrap();
+}

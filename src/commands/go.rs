@@ -11,7 +11,7 @@ use relcheck::inputs::Inputs;
 use relcheck::model::values::Timestamp;
 use relcheck::report::text::{self, Text};
 use relcheck::report::{Render, Report};
-use relcheck::rules::Level;
+use relcheck::rules::{Level, RuleId};
 use relcheck::verdict::Verdict;
 use relcheck::walk::{self, Walked};
 use std::path::PathBuf;
@@ -25,21 +25,53 @@ pub struct Args {
     pub force: bool,
     /// Post the sign-off to the team channel.
     pub post: bool,
+    /// Ask this one item again.
+    pub item: Option<String>,
 }
 
 pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
     let now = super::now(g)?;
+    let interactive = !args.non_interactive && prompt::interactive();
+    // Removed again when this run saves nothing in it.
+    let _created = match interactive {
+        true => Some(super::create_answers_file(g)?),
+        false => None,
+    };
     let inputs = super::load(g)?;
-    if args.non_interactive || !prompt::interactive() {
+    if let Some(id) = &args.item {
+        super::known_item(&inputs, id)?;
+    }
+    if !interactive {
         return judge_only(g, &inputs, now);
     }
     prompt::exit_on_interrupt(&inputs.answers_path);
-    let term = Terminal::new(super::color_stderr(g));
-    // The opening screen needs no evidence: it is read once, for the judgement below.
+    let color = super::color_stderr(g);
+    let mut term = Terminal::new(color);
+    // The screens below are laid out for this terminal (the tables read $COLUMNS when they
+    // cannot see a terminal on stdout).
+    std::env::set_var("COLUMNS", term.columns().to_string());
     let risk = relcheck::judge::assess(&inputs, now);
     term.say(&text::header(&risk));
     term.say("\n");
-    term.say(&text::matrix(&risk, super::color_stderr(g)));
+    term.say(&text::matrix(&risk, color));
+
+    // The evidence is read once, here; the judgement after the answers reuses it.
+    let probe = super::probe(g, &inputs, now)?;
+    let first =
+        relcheck::judge::judge_probed(&inputs, now, &probe, &crate::progress::Bar::new(g.quiet));
+    match blockers(&first, &mut term, color)? {
+        Some(true) => {}
+        Some(false) => {
+            term.say("Stopped before the checklist: nothing was changed.\n");
+            return Ok(Outcome::NoGo);
+        }
+        None => {
+            term.restore();
+            eprintln!("interrupted before the checklist: nothing was changed");
+            return Ok(Outcome::Interrupted);
+        }
+    }
+    resume_note(&inputs, &mut term, args, now);
 
     let by = args
         .by
@@ -54,14 +86,14 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
                 .unwrap_or_default(),
         ),
     };
-    let mut prompter = term;
     let opts = walk::Options {
         reset: args.reset,
         by: &by,
+        only: args.item.as_deref(),
     };
-    match walk::walk(&inputs, &mut prompter, &opts, clock)? {
+    match walk::walk(&inputs, &mut term, &opts, clock)? {
         Walked::Cancelled { answered } => {
-            prompter.restore();
+            term.restore();
             eprintln!(
                 "interrupted: {answered} answer{} saved in {}; run relcheck go again to continue",
                 if answered == 1 { "" } else { "s" },
@@ -69,25 +101,22 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
             );
             return Ok(Outcome::Interrupted);
         }
-        Walked::Done { asked: 0 } => prompter.say("\nEvery checklist item is answered.\n"),
+        Walked::Done { asked: 0 } => term.say("\nEvery checklist item is answered.\n"),
         Walked::Done { .. } => {}
     }
 
-    // Judge what is on disk now, exactly as `check` would.
+    // Judge what is on disk now, exactly as `check` would, with the evidence read above.
     let inputs = super::load(g)?;
-    let report = super::judge_loaded(g, &inputs, now)?;
+    let report = relcheck::judge::judge_verified(&inputs, now, &probe, first.evidence);
     super::step_summary(&report);
-    prompter.say("\n");
-    prompter.say(&findings_and_verdict(
-        &report,
-        super::color_stderr(g),
-        prompter.width(),
-    ));
+    // The whole judgement, as `check` shows it, before anyone signs.
+    term.say("\n");
+    term.say(&Text { color }.render(&report));
     if report.verdict == Verdict::NoGo {
         return Ok(Outcome::NoGo);
     }
     let deployer = report.risk.release.deployer.clone();
-    match prompter.confirm(
+    match term.confirm(
         &format!(
             "Sign off as {}?",
             relcheck::report::escape::terminal(&deployer)
@@ -119,6 +148,174 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
             }
             Ok(Outcome::Go)
         }
+    }
+}
+
+/// Shows what blocks the release whatever the checklist says, and asks whether to go on
+/// answering: `Some(false)` to stop here, `None` when cancelled (Esc, Ctrl-C).
+fn blockers(report: &Report, term: &mut Terminal, color: bool) -> Result<Option<bool>, InputError> {
+    use relcheck::report::escape::terminal as t;
+    let blocks: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.level == Level::Block && f.rule != RuleId::Checklist)
+        .collect();
+    if blocks.is_empty() {
+        return Ok(Some(true));
+    }
+    let width = term.width();
+    let title = format!(
+        "{} already block{} this release, whatever the answers:",
+        match blocks.len() {
+            1 => "1 finding".to_string(),
+            n => format!("{n} findings"),
+        },
+        if blocks.len() == 1 { "s" } else { "" }
+    );
+    let mut s = console::Style::new()
+        .red()
+        .bold()
+        .force_styling(color)
+        .apply_to(title)
+        .to_string();
+    s = format!("\n{s}\n");
+    for f in blocks {
+        s += &format!("  BLOCK {} [{}]:\n", f.rule, t(&f.subject));
+        s += &relcheck::fmt::wrap("    ", &t(&f.message), width);
+        s += &relcheck::fmt::wrap("    hint: ", &t(&f.hint), width);
+    }
+    s += "Answering the checklist will not make it GO until these are fixed.\n";
+    term.say(&s);
+    term.confirm("Go on answering the checklist anyway?", Some(false))
+        .map_err(|e| InputError::new("terminal", format!("cannot ask: {e}")))
+}
+
+/// What is already answered: kept (and by whom, when), or given for another version of the
+/// manifest (and which of its sections changed since).
+fn resume_note(
+    inputs: &Inputs,
+    term: &mut Terminal,
+    args: &Args,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) {
+    use relcheck::report::escape::terminal as t;
+    let a = &inputs.answers;
+    if a.given.is_empty() || args.item.is_some() {
+        return;
+    }
+    let severity = relcheck::risk::release_severity(&relcheck::risk::assess_all(
+        &inputs.manifest.changes,
+        &inputs.template.policy.bands,
+    ));
+    let applicable: Vec<_> = inputs
+        .template
+        .items
+        .iter()
+        .filter(|i| i.applies(severity))
+        .collect();
+    let given: Vec<_> = applicable
+        .iter()
+        .filter_map(|i| a.given.get(&i.id))
+        .collect();
+    let mut names: Vec<&str> = given.iter().filter_map(|g| g.by.as_deref()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let by = match names.as_slice() {
+        [] => String::new(),
+        names => format!(" by {}", t(&names.join(", "))),
+    };
+    let zone = inputs.template.policy.timezone.as_ref();
+    let at = given
+        .iter()
+        .filter_map(|g| g.at)
+        .max_by_key(|t| t.0)
+        .map(|latest| format!(" at {}", shown_time(latest.0, now, zone)))
+        .unwrap_or_default();
+    let width = term.width();
+    if a.current_for(&inputs.manifest_sha256()) {
+        if args.reset {
+            term.say(&relcheck::fmt::wrap(
+                "",
+                &format!(
+                    "{} of {} answered{by}{at}; --reset asks all {} again (Enter keeps an earlier answer)",
+                    given.len(),
+                    applicable.len(),
+                    applicable.len()
+                ),
+                width,
+            ));
+            return;
+        }
+        let left = applicable.len().saturating_sub(given.len());
+        let rest = match left {
+            0 => "nothing left to ask".to_string(),
+            1 => "asking the other 1".to_string(),
+            n => format!("asking the other {n}"),
+        };
+        term.say(&format!(
+            "\n{}",
+            relcheck::fmt::wrap(
+                "",
+                &format!(
+                    "{} of {} answered{by}{at}; {rest}",
+                    given.len(),
+                    applicable.len()
+                ),
+                width,
+            )
+        ));
+        return;
+    }
+    let now_sections = inputs.manifest_sections();
+    let changed = match &a.meta.sections {
+        Some(old) => {
+            let names = relcheck::inputs::changed_sections(old, &now_sections);
+            if names.is_empty() {
+                "only its layout or comments changed".to_string()
+            } else {
+                format!(
+                    "changed: {}",
+                    names
+                        .iter()
+                        .map(|n| format!("[{}]", t(n)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        }
+        None => "which sections changed is not recorded in this answers file".to_string(),
+    };
+    term.say(&format!(
+        "\n{}{}",
+        relcheck::fmt::wrap(
+            "",
+            &format!(
+                "The manifest changed since these {} answers were given{by}{at}; {changed}.",
+                given.len()
+            ),
+            width,
+        ),
+        relcheck::fmt::wrap(
+            "",
+            "Each is asked again with the earlier answer as the default: Enter keeps it.",
+            width,
+        )
+    ));
+}
+
+/// A time as people read it, in the policy's zone: "22:41" today, else "2026-11-24 22:41".
+fn shown_time(
+    at: chrono::DateTime<chrono::FixedOffset>,
+    now: chrono::DateTime<chrono::FixedOffset>,
+    zone: Option<&relcheck::model::checklist::Zone>,
+) -> String {
+    use relcheck::rules::local_deploy_time;
+    let (local, _) = local_deploy_time(at, zone);
+    let (today, _) = local_deploy_time(now, zone);
+    if local.date() == today.date() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
     }
 }
 
@@ -159,28 +356,4 @@ fn judge_only(
     }
     super::step_summary(&report);
     Ok(report.verdict.into())
-}
-
-fn findings_and_verdict(r: &Report, color: bool, width: usize) -> String {
-    use relcheck::fmt::wrap;
-    use relcheck::report::escape::terminal as t;
-    let mut s = String::new();
-    for f in r.findings.iter().filter(|f| f.level == Level::Block) {
-        s += &wrap(
-            &format!("BLOCK {} [{}]: ", f.rule, t(&f.subject)),
-            &t(&f.message),
-            width,
-        );
-        s += &wrap("    hint: ", &t(&f.hint), width);
-    }
-    let warns = r.warnings().count();
-    let line = match r.verdict {
-        Verdict::Go => format!("GO ({warns} warning{})", if warns == 1 { "" } else { "s" }),
-        Verdict::NoGo => format!("NO-GO ({} blocking)", r.blocks().count()),
-    };
-    let style = match r.verdict {
-        Verdict::Go => console::Style::new().green().bold(),
-        Verdict::NoGo => console::Style::new().red().bold(),
-    };
-    s + &format!("{}\n", style.force_styling(color).apply_to(line))
 }

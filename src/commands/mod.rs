@@ -1,5 +1,6 @@
 //! One file per subcommand. Commands print; the library below them never does.
 
+pub mod answer;
 pub mod approve;
 pub mod check;
 pub mod completions;
@@ -44,12 +45,23 @@ impl From<relcheck::verdict::Verdict> for Outcome {
 pub fn now(g: &Global) -> Result<DateTime<FixedOffset>, InputError> {
     match &g.now {
         Some(s) => Timestamp::parse(s).map(|t| t.0).ok_or_else(|| {
-            InputError::new(
-                "--now",
-                format!("expected an RFC 3339 timestamp with an offset, e.g. 2026-11-27T23:00:00+09:00, got \"{s}\""),
-            )
+            let message = relcheck::model::values::impossible_date(s).unwrap_or_else(|| {
+                format!("expected an RFC 3339 timestamp with an offset, e.g. 2026-11-27T23:00:00+09:00, got \"{s}\"")
+            });
+            InputError::new(from_flag_or_env("--now", "RELCHECK_NOW"), message)
         }),
         None => Ok(chrono::Utc::now().fixed_offset()),
+    }
+}
+
+/// Which of a flag and its environment variable gave a value: the flag when it is on the
+/// command line, else the variable.
+pub fn from_flag_or_env(flag: &'static str, env: &'static str) -> &'static str {
+    let prefix = format!("{flag}=");
+    if std::env::args().any(|a| a == flag || a.starts_with(&prefix)) {
+        flag
+    } else {
+        env
     }
 }
 
@@ -74,6 +86,80 @@ pub fn judge(g: &Global) -> Result<(Inputs, Report), InputError> {
     Ok((inputs, report))
 }
 
+/// `go` and `answer` create the answers file they write: a missing file named by `--answers`
+/// is made (empty but for its header) instead of being an error. Returns the file made, if
+/// one was: see [`CreatedAnswers::keep`].
+pub fn create_answers_file(g: &Global) -> Result<CreatedAnswers, InputError> {
+    let Some(path) = &g.answers else {
+        return Ok(CreatedAnswers(None));
+    };
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path);
+    match created {
+        Ok(mut f) => {
+            use std::io::Write;
+            f.write_all(ANSWERS_HEADER.as_bytes())
+                .map_err(|e| InputError::new(path.display().to_string(), e.to_string()))?;
+            Ok(CreatedAnswers(Some(path.clone())))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(CreatedAnswers(None)),
+        Err(e) => Err(InputError::new(
+            path.display().to_string(),
+            format!("cannot create the answers file: {e}"),
+        )),
+    }
+}
+
+const ANSWERS_HEADER: &str = "# Checklist answers, written by relcheck go after every answer.\n";
+
+/// An answers file this run made. Dropped without [`CreatedAnswers::keep`], it is removed
+/// again while nothing has been saved in it, so an input error or a stop leaves no trace.
+pub struct CreatedAnswers(Option<std::path::PathBuf>);
+
+impl CreatedAnswers {
+    pub fn keep(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for CreatedAnswers {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            if std::fs::read_to_string(path).is_ok_and(|t| t == ANSWERS_HEADER) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
+
+/// The template's item `id`, or an input error naming the flag, with the id meant when one
+/// is close.
+pub fn known_item<'a>(
+    inputs: &'a Inputs,
+    id: &str,
+) -> Result<&'a relcheck::model::checklist::Item, InputError> {
+    inputs.template.item(id).ok_or_else(|| {
+        let hint = relcheck::model::suggest::value_hint(
+            id,
+            &inputs
+                .template
+                .items
+                .iter()
+                .map(|i| i.id.as_str())
+                .collect::<Vec<_>>(),
+        );
+        InputError::new(
+            "--item",
+            format!(
+                "the checklist ({}) has no item `{id}`{hint}",
+                inputs.template_name()
+            ),
+        )
+    })
+}
+
 /// How wide stdout's tables may be: the terminal's width, else `$COLUMNS`, else 120.
 pub fn width() -> u16 {
     console::Term::stdout()
@@ -89,7 +175,22 @@ pub fn judge_loaded(
     inputs: &Inputs,
     now: DateTime<FixedOffset>,
 ) -> Result<Report, InputError> {
-    let probe = match prometheus(g, inputs)? {
+    let probe = probe(g, inputs, now)?;
+    Ok(relcheck::judge::judge_probed(
+        inputs,
+        now,
+        &probe,
+        &crate::progress::Bar::new(g.quiet),
+    ))
+}
+
+/// What the named Prometheus says about the manifest's alerts (nothing asked when none is named).
+pub fn probe(
+    g: &Global,
+    inputs: &Inputs,
+    now: DateTime<FixedOffset>,
+) -> Result<relcheck::rules::MonitoringProbe, InputError> {
+    Ok(match prometheus(g, inputs)? {
         None => relcheck::rules::MonitoringProbe::NotNamed,
         Some(p) => {
             let alerts = inputs
@@ -100,13 +201,7 @@ pub fn judge_loaded(
                 .unwrap_or_default();
             p.probe(&alerts, now)
         }
-    };
-    Ok(relcheck::judge::judge_probed(
-        inputs,
-        now,
-        &probe,
-        &crate::progress::Bar::new(g.quiet),
-    ))
+    })
 }
 
 /// The Prometheus named by `--prometheus`, else `RELCHECK_PROMETHEUS_URL`, else the manifest;
@@ -179,6 +274,42 @@ pub fn post(text: &str, quiet: bool) {
         Ok(()) => {}
         Err(e) => eprintln!("warning: not posted to the team channel: {e}"),
     }
+}
+
+/// SPEC's JSON error object: `{"schema_version": 2, "verdict": "error", "errors": [...]}`,
+/// one entry per error (line and column null where the error has no place in a file).
+pub fn error_json(e: &InputError) -> String {
+    #[derive(serde::Serialize)]
+    struct Object<'a> {
+        schema_version: u32,
+        verdict: &'static str,
+        errors: Vec<One<'a>>,
+    }
+    #[derive(serde::Serialize)]
+    struct One<'a> {
+        file: &'a str,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: &'a str,
+    }
+    let object = Object {
+        schema_version: relcheck::report::SCHEMA_VERSION,
+        verdict: "error",
+        errors: e
+            .all()
+            .into_iter()
+            .map(|one| One {
+                file: &one.file,
+                line: one.position.map(|p| p.0),
+                column: one.position.map(|p| p.1),
+                message: &one.message,
+            })
+            .collect(),
+    };
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&object).unwrap_or_default()
+    )
 }
 
 /// Whether stdout gets colour.

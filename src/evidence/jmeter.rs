@@ -55,6 +55,17 @@ pub fn columns(headers: &csv::ByteRecord) -> Result<Columns, String> {
             }
         }
     }
+    if headers
+        .get(0)
+        .is_some_and(|h| strip_bom(h).trim_ascii_start().starts_with(b"<"))
+    {
+        return Err(
+            "not a JTL: the file is JMeter's XML output, and relcheck reads CSV \
+             (set jmeter.save.saveservice.output_format=csv in JMeter's user.properties and run \
+             the test again)"
+                .into(),
+        );
+    }
     let [Some(ts), Some(el), Some(ok)] = at else {
         let missing: Vec<&str> = NEEDED
             .iter()
@@ -98,7 +109,11 @@ impl RowProblem {
                 format!("malformed JTL: line {line} has {n} fields, fewer than the header")
             }
             RowProblem::Stamp => {
-                format!("malformed JTL: line {line}: timeStamp is not milliseconds since the epoch")
+                format!(
+                    "malformed JTL: line {line}: timeStamp is not milliseconds since the epoch \
+                     (set jmeter.save.saveservice.timestamp_format=ms in JMeter's user.properties \
+                     and run the test again)"
+                )
             }
             RowProblem::Elapsed => {
                 format!("malformed JTL: line {line}: elapsed is not whole milliseconds")

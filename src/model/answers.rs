@@ -27,6 +27,10 @@ pub struct Meta {
     /// sha256 of the manifest's bytes when the answers were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manifest_sha256: Option<String>,
+    /// sha256 of each top-level table or array of that manifest (`release`, `changes`, …), so
+    /// that `relcheck go` can say which parts changed since. Files written before it have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sections: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -223,6 +227,22 @@ pub mod edit {
         Ok(format!("{before}{doc}"))
     }
 
+    /// Records the sha256 of each section of the manifest the answers are for (see
+    /// [`crate::inputs::Inputs::manifest_sections`]) in `[meta].sections`.
+    pub fn stamp_sections(
+        existing: Option<&str>,
+        sections: &std::collections::BTreeMap<String, String>,
+    ) -> Result<String, String> {
+        let (mut doc, before) = document(existing)?;
+        let meta = sub(doc.as_table_mut(), "meta");
+        let mut table = toml_edit::InlineTable::new();
+        for (k, v) in sections {
+            table.insert(k, v.as_str().into());
+        }
+        meta["sections"] = toml_edit::value(table);
+        Ok(format!("{before}{doc}"))
+    }
+
     /// Sets every answer aside (to be asked again, with it as the default) and marks the file
     /// as belonging to the manifest whose sha256 is `manifest_sha256`.
     pub fn set_aside(existing: Option<&str>, manifest_sha256: &str) -> Result<String, String> {
@@ -343,6 +363,23 @@ mod tests {
         let a = Answers::parse("a.toml", &aside, &template()).unwrap();
         assert!(a.given.is_empty() && a.current_for("def"));
         assert_eq!(a.default_for("a"), Some(&Value::Bool(true)));
+    }
+
+    #[test]
+    fn section_digests_are_kept_in_meta_and_older_files_without_them_still_read() {
+        let at = Timestamp::parse("2026-11-27T22:40:00+09:00").unwrap();
+        let once = edit::record(None, "a", &Value::Bool(true), "jiyoon", at, "abc").unwrap();
+        let old = Answers::parse("a.toml", &once, &template()).unwrap();
+        assert_eq!(old.meta.sections, None);
+        let sections: BTreeMap<String, String> = [("release", "11"), ("changes", "22")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let stamped = edit::stamp_sections(Some(&once), &sections).unwrap();
+        let a = Answers::parse("a.toml", &stamped, &template()).unwrap();
+        assert_eq!(a.meta.sections, Some(sections));
+        assert_eq!(a.given["a"].value, Value::Bool(true));
+        assert_eq!(a.meta.manifest_sha256.as_deref(), Some("abc"));
     }
 
     #[test]

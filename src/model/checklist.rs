@@ -25,6 +25,21 @@ pub struct RawTemplate {
     items: Vec<RawItem>,
 }
 
+/// Reads one part of a template on its own, to report every error of a file at once.
+fn read_part(
+    path: &str,
+    de: toml::de::ValueDeserializer<'_>,
+) -> Option<Result<(), toml::de::Error>> {
+    Some(match path {
+        "checklist" => ChecklistInfo::deserialize(de).map(drop),
+        "policy" => RawPolicy::deserialize(de).map(drop),
+        "policy.freeze" => RawFreeze::deserialize(de).map(drop),
+        "policy.checks" => super::checks::PolicyCheck::deserialize(de).map(drop),
+        "items" => RawItem::deserialize(de).map(drop),
+        _ => return None,
+    })
+}
+
 /// The JSON Schema of a template file as written (`relcheck schema checklist`).
 pub fn schema(settings: schemars::generate::SchemaSettings) -> schemars::Schema {
     settings
@@ -294,8 +309,12 @@ impl<'de> Deserialize<'de> for Allow {
                 Ok(Allow::UpTo(Severity::parse(&s).unwrap()))
             }
             _ => Err(D::Error::custom(format!(
-                "allow must be one of low, medium, high, critical, none, got {}",
-                super::values::describe(&v)
+                "allow must be one of low, medium, high, critical, none, got {}{}",
+                super::values::describe(&v),
+                super::suggest::value_hint(
+                    v.as_str().unwrap_or_default(),
+                    &["low", "medium", "high", "critical", "none"]
+                )
             ))),
         }
     }
@@ -424,8 +443,12 @@ impl<'de> Deserialize<'de> for ItemKind {
             Some("text") => Ok(ItemKind::Text),
             Some("choice") => Ok(ItemKind::Choice),
             _ => Err(D::Error::custom(format!(
-                "unknown item kind {}, expected one of confirm, text, choice",
-                super::values::describe(&v)
+                "unknown item kind {}, expected one of confirm, text, choice{}",
+                super::values::describe(&v),
+                super::suggest::value_hint(
+                    v.as_str().unwrap_or_default(),
+                    &["confirm", "text", "choice"]
+                )
             ))),
         }
     }
@@ -589,7 +612,12 @@ impl RawTemplate {
     /// points at the file and line where the bad value is written; a chain of templates is
     /// merged ([`RawTemplate::merge`]) and made a [`Template`] afterwards.
     pub fn parse(file: &str, source: &str) -> Result<RawTemplate, InputError> {
-        let mut raw: RawTemplate = super::from_toml(file, source)?;
+        let mut raw: RawTemplate = super::from_toml_parts(
+            file,
+            source,
+            &["items", "policy.freeze", "policy.checks"],
+            read_part,
+        )?;
         for it in &mut raw.items {
             it.origin = Some(Origin {
                 file: file.to_string(),
@@ -1000,8 +1028,12 @@ fn freeze_window(
             err(
                 d.span(),
                 format!(
-                    "unknown day \"{}\", expected one of mon tue wed thu fri sat sun",
-                    d.get_ref()
+                    "unknown day \"{}\", expected one of mon tue wed thu fri sat sun{}",
+                    d.get_ref(),
+                    super::suggest::value_hint(
+                        d.get_ref(),
+                        &["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                    )
                 ),
             )
         })?);

@@ -135,8 +135,12 @@ impl<'de> Deserialize<'de> for EvidenceKind {
             Some("attestation") => EvidenceKind::Attestation,
             _ => {
                 return Err(D::Error::custom(format!(
-                    "unknown evidence kind {}, expected one of jmeter, k6, locust, junit, file, attestation",
-                    super::values::describe(&v)
+                    "unknown evidence kind {}, expected one of jmeter, k6, locust, junit, file, attestation{}",
+                    super::values::describe(&v),
+                    super::suggest::value_hint(
+                        v.as_str().unwrap_or_default(),
+                        &["jmeter", "k6", "locust", "junit", "file", "attestation"]
+                    )
                 )))
             }
         };
@@ -254,7 +258,17 @@ pub struct Override {
 impl Manifest {
     /// Parses and validates a manifest; `file` is how the error names it.
     pub fn parse(file: &str, source: &str) -> Result<Manifest, InputError> {
-        let m: Manifest = super::from_toml(file, source)?;
+        let m: Manifest = super::from_toml_parts(
+            file,
+            source,
+            &[
+                "changes",
+                "changes.evidence",
+                "overrides",
+                "monitoring.checks",
+            ],
+            read_part,
+        )?;
         m.validate(file, source)?;
         Ok(m)
     }
@@ -386,6 +400,23 @@ impl Manifest {
     }
 }
 
+/// Reads one part of a manifest on its own, to report every error of a file at once.
+fn read_part(
+    path: &str,
+    de: toml::de::ValueDeserializer<'_>,
+) -> Option<Result<(), toml::de::Error>> {
+    Some(match path {
+        "release" => ReleaseInfo::deserialize(de).map(drop),
+        "changes" => Change::deserialize(de).map(drop),
+        "changes.evidence" => Evidence::deserialize(de).map(drop),
+        "monitoring" => Monitoring::deserialize(de).map(drop),
+        "monitoring.checks" => super::checks::ManifestCheck::deserialize(de).map(drop),
+        "contacts" => Contacts::deserialize(de).map(drop),
+        "overrides" => Override::deserialize(de).map(drop),
+        _ => return None,
+    })
+}
+
 impl Evidence {
     /// The load-test keys set on this evidence, in the order they are declared in the struct.
     pub fn figure_keys(&self) -> Vec<&'static str> {
@@ -429,6 +460,31 @@ fn valid_change_id(id: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_error_of_a_manifest_is_reported_at_once_in_file_order() {
+        let source = "[release]\nname = \"r\"\ndeployer = \"j\"\nlist_frozen_at = \"2026-13-01T00:00:00Z\"\n\n[[changes]]\nid = \"a\"\ntitle = \"A\"\nseverity = \"hgih\"\nimpact = 3\nlikelihood = 3\nrecovery = \"1h\"\n\n[[changes]]\nid = \"b\"\ntitle = \"B\"\nseverity = \"low\"\nimpact = 11\nlikelihood = 3\nrecovery = \"1h\"\n[[changes.evidence]]\nkind = \"jmeterr\"\npath = \"x.jtl\"\n";
+        let e = Manifest::parse("m.toml", source).unwrap_err();
+        let all: Vec<_> = e
+            .all()
+            .iter()
+            .map(|e| (e.position, e.message.clone()))
+            .collect();
+        let places: Vec<_> = all.iter().map(|a| a.0.unwrap().0).collect();
+        assert_eq!(places, [4, 9, 18, 22], "{all:#?}");
+        assert!(
+            all[0].1.contains("the date 2026-13-01 does not exist"),
+            "{}",
+            all[0].1
+        );
+        assert!(all[1].1.ends_with("did you mean `high`?"), "{}", all[1].1);
+        assert!(
+            all[2].1.contains("impact must be 1..=10, got 11"),
+            "{}",
+            all[2].1
+        );
+        assert!(all[3].1.ends_with("did you mean `jmeter`?"), "{}", all[3].1);
+    }
     use super::*;
 
     const BASE: &str = r#"

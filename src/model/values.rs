@@ -57,8 +57,12 @@ impl<'de> Deserialize<'de> for Severity {
         match v.as_str().and_then(Severity::parse) {
             Some(s) => Ok(s),
             None => Err(D::Error::custom(format!(
-                "unknown severity {}, expected one of critical, high, medium, low",
-                describe(&v)
+                "unknown severity {}, expected one of critical, high, medium, low{}",
+                describe(&v),
+                super::suggest::value_hint(
+                    v.as_str().unwrap_or_default(),
+                    &["critical", "high", "medium", "low"]
+                )
             ))),
         }
     }
@@ -94,12 +98,40 @@ impl<'de> Deserialize<'de> for Timestamp {
             _ => None,
         };
         text.as_deref().and_then(Timestamp::parse).ok_or_else(|| {
-            D::Error::custom(format!(
-                "expected an RFC 3339 timestamp with an offset, e.g. 2026-11-27T23:00:00+09:00, got {}",
-                describe(&v)
-            ))
+            D::Error::custom(match text.as_deref().and_then(impossible_date) {
+                Some(why) => why,
+                None => format!(
+                    "expected an RFC 3339 timestamp with an offset, e.g. 2026-11-27T23:00:00+09:00, got {}",
+                    describe(&v)
+                ),
+            })
         })
     }
+}
+
+/// For a timestamp that is written right but names a day the calendar does not have
+/// ("2026-02-30"): says so. `None` when the date exists or is not written YYYY-MM-DD.
+pub fn impossible_date(text: &str) -> Option<String> {
+    let date = text.trim().get(..10)?;
+    let mut parts = date.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if chrono::NaiveDate::from_ymd_opt(y, m, d).is_some() {
+        return None;
+    }
+    let days = (28..=31)
+        .rev()
+        .find(|&n| chrono::NaiveDate::from_ymd_opt(y, m, n).is_some());
+    Some(match days {
+        Some(n) => {
+            let month = chrono::NaiveDate::from_ymd_opt(y, m, 1)?.format("%B %Y");
+            format!("the date {date} does not exist: {month} has {n} days")
+        }
+        None => format!("the date {date} does not exist: there is no month {m}"),
+    })
 }
 
 /// A span of time written the humantime way ("2h", "30m", "7d").

@@ -120,7 +120,18 @@ pub fn markdown(s: &str) -> String {
 /// and friends defused, formatting characters neutralised, one line.
 pub fn slack(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in terminal(s).chars() {
+    let clean: Vec<char> = terminal(s).chars().collect();
+    for (i, &c) in clean.iter().enumerate() {
+        // An underscore inside a word (`contacts.on_call`) starts no italics in Slack: left
+        // as it is, the word can be copied.
+        let inside_word = |j: Option<usize>| {
+            j.and_then(|j| clean.get(j))
+                .is_some_and(|c| c.is_alphanumeric())
+        };
+        if c == '_' && inside_word(i.checked_sub(1)) && inside_word(Some(i + 1)) {
+            out.push(c);
+            continue;
+        }
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -158,6 +169,17 @@ fn terminal_keep_newlines(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slack_keeps_underscores_inside_words_copyable_and_escapes_the_rest() {
+        assert_eq!(slack("contacts.on_call"), "contacts.on_call");
+        assert_eq!(
+            slack("evidence/api_timeout_staging.jtl"),
+            "evidence/api_timeout_staging.jtl"
+        );
+        assert_eq!(slack("_x_"), "_\u{200B}x_\u{200B}");
+        assert_eq!(slack("a _b_ c"), "a _\u{200B}b_\u{200B} c");
+    }
 
     #[test]
     fn terminal_text_loses_control_and_bidi_characters() {

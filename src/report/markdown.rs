@@ -207,7 +207,10 @@ fn evidence(r: &Report) -> String {
             code(ev.source()),
             result,
             e(&super::text::figures(&ev.figures)),
-            e(ev.recorded_at.as_deref().unwrap_or("-")),
+            e(&ev
+                .recorded_at
+                .as_deref()
+                .map_or("-".to_string(), |t| super::wall_clock(&r.risk.release, t))),
             ev.sha256
                 .as_deref()
                 .map_or("-".to_string(), |h| format!("`{h}`")),
@@ -239,7 +242,9 @@ fn checklist(r: &Report) -> String {
             },
             answer,
             e(c.by.as_deref().unwrap_or("-")),
-            e(c.at.as_deref().unwrap_or("-"))
+            e(&c.at
+                .as_deref()
+                .map_or("-".to_string(), |t| super::wall_clock(&r.risk.release, t)))
         );
     }
     s.push('\n');

@@ -131,6 +131,26 @@ impl Report {
 
 /// How one approval reads in a report, before escaping: "minho (signed)", "hana (does not
 /// count: …)".
+/// An RFC 3339 time as the release's wall clock shows it ("2026-11-20 21:20"), in the zone the
+/// report names (the policy's, else deploy_at's offset); the text as it is when it is not one.
+pub fn wall_clock(release: &ReleaseSummary, rfc3339: &str) -> String {
+    let Ok(t) = chrono::DateTime::parse_from_rfc3339(rfc3339.trim()) else {
+        return rfc3339.to_string();
+    };
+    let local = match crate::model::checklist::Zone::get(&release.timezone) {
+        Some(zone) => crate::rules::local_deploy_time(t, Some(&zone)).0,
+        None => match release
+            .timezone
+            .strip_prefix("UTC")
+            .and_then(|o| o.parse::<chrono::FixedOffset>().ok())
+        {
+            Some(offset) => t.with_timezone(&offset).naive_local(),
+            None => return rfc3339.to_string(),
+        },
+    };
+    local.format("%Y-%m-%d %H:%M").to_string()
+}
+
 pub fn approval_label(a: &crate::approvals::Status) -> String {
     match (a.counts, a.signed, &a.reason) {
         (true, true, _) => format!("{} (signed)", a.by),
@@ -170,4 +190,35 @@ pub fn matrix_cells(changes: &[Assessed]) -> Vec<Vec<Vec<&str>>> {
         grid[usize::from(c.impact) - 1][usize::from(c.likelihood) - 1].push(c.id.as_str());
     }
     grid
+}
+
+#[cfg(test)]
+mod wall_clock_tests {
+    use super::*;
+
+    fn release(zone: &str) -> ReleaseSummary {
+        ReleaseSummary {
+            name: "r".into(),
+            deployer: "d".into(),
+            deploy_at: "2026-11-25T14:00:00+09:00".into(),
+            severity: crate::model::values::Severity::Low,
+            approvers: vec![],
+            commit: None,
+            timezone: zone.into(),
+            deploy_local: String::new(),
+            checklist: String::new(),
+        }
+    }
+
+    #[test]
+    fn times_are_shown_to_the_minute_on_the_releases_clock() {
+        let t = "2026-11-23T07:00:03.999Z";
+        assert_eq!(wall_clock(&release("Asia/Seoul"), t), "2026-11-23 16:00");
+        assert_eq!(wall_clock(&release("UTC+09:00"), t), "2026-11-23 16:00");
+        assert_eq!(wall_clock(&release("UTC+00:00"), t), "2026-11-23 07:00");
+        assert_eq!(
+            wall_clock(&release("Asia/Seoul"), "not a time"),
+            "not a time"
+        );
+    }
 }

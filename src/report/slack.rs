@@ -57,7 +57,7 @@ impl Render for Slack {
                     s,
                     "• `{}` {}: {}\n    _{}_",
                     f.rule,
-                    e(&f.subject),
+                    id(&f.subject),
                     e(&f.message),
                     e(&f.hint)
                 );
@@ -76,7 +76,7 @@ impl Render for Slack {
                     s,
                     "• `{}`{tag} {}: {}",
                     f.rule,
-                    e(&f.subject),
+                    id(&f.subject),
                     e(&f.message)
                 );
             }
@@ -94,19 +94,28 @@ impl Render for Slack {
             .max()
             .unwrap_or(6)
             .max(6);
-        let _ = writeln!(s, "{:<w$}  score  declared  effective  recovery", "change");
+        let _ = writeln!(
+            s,
+            "{:<w$}  score  declared  effective  recovery  owner",
+            "change"
+        );
         for c in &ranked {
             let _ = writeln!(
                 s,
-                "{:<w$}  {:>5}  {:<8}  {:<9}  {} min",
+                "{:<w$}  {:>5}  {:<8}  {:<9}  {:>4} min  {}",
                 code(&c.id),
                 c.score,
                 c.declared.as_str(),
                 c.effective.as_str(),
-                c.recovery_minutes
+                c.recovery_minutes,
+                c.owner.as_deref().map_or("-".to_string(), code)
             );
         }
         s.push_str("```\n");
+        // Titles are prose: outside the fence, each after its change's id.
+        for c in &ranked {
+            let _ = writeln!(s, "• {} {}", id(&c.id), e(&c.title));
+        }
 
         if !r.evidence.is_empty() {
             let _ = writeln!(s, "\n*Evidence*");
@@ -143,11 +152,15 @@ impl Render for Slack {
             };
             let answer = c.answer.as_deref().map_or("unanswered".to_string(), e);
             let who = match (&c.by, &c.at) {
-                (Some(b), Some(a)) => format!(" — {} at {}", e(b), e(a)),
+                (Some(b), Some(a)) => format!(
+                    " — {} at {}",
+                    e(b),
+                    e(&super::wall_clock(&r.risk.release, a))
+                ),
                 (Some(b), None) => format!(" — {}", e(b)),
                 _ => String::new(),
             };
-            let _ = writeln!(s, "{mark} {}: {answer}{who}", e(&c.prompt));
+            let _ = writeln!(s, "{mark} {} {}: {answer}{who}", id(&c.id), e(&c.prompt));
             if let Some(h) = &c.help {
                 let _ = writeln!(s, "      _{}_", e(h));
             }

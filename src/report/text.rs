@@ -134,8 +134,36 @@ fn severity_cell(s: Severity, color: bool) -> Cell {
     }
 }
 
+/// Below this many columns the matrix is a list: its ten columns would cut change ids.
+const MATRIX_COLUMNS: usize = 90;
+/// Below this many columns the changes and the evidence are lists rather than tables, and
+/// findings are wrapped at spaces: a table cell that narrow would cut ids and paths apart.
+const TABLE_COLUMNS: usize = 100;
+
+/// The width the tables are laid out for: the terminal's, else `$COLUMNS`, else 120.
+fn layout_width(color: bool) -> usize {
+    table(color).width().map_or(120, usize::from)
+}
+
 /// Impact down (10 at the top), likelihood across, change ids in the cells.
 pub fn matrix(r: &RiskView, color: bool) -> String {
+    if layout_width(color) < MATRIX_COLUMNS {
+        let mut s = String::from("Risk matrix: impact × likelihood = score\n");
+        if r.changes.is_empty() {
+            s.push_str("  (no changes)\n");
+        }
+        for c in crate::risk::ranked(&r.changes) {
+            let _ = writeln!(
+                s,
+                "  {:>3} = {:>2} × {:<2} {}",
+                c.score,
+                c.impact,
+                c.likelihood,
+                cell_text(&c.id)
+            );
+        }
+        return s;
+    }
     let grid = matrix_cells(&r.changes);
     let mut table = table(color);
     let mut head = vec![Cell::new("i \\ l")];
@@ -174,6 +202,30 @@ pub fn ranked(r: &RiskView, color: bool) -> String {
     if r.changes.is_empty() {
         return "Changes: none\n".into();
     }
+    if layout_width(color) < TABLE_COLUMNS {
+        let mut s = String::from("Changes by score\n");
+        for (i, c) in crate::risk::ranked(&r.changes).into_iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "{:>2}. {}  {} ({}×{})  {}",
+                i + 1,
+                cell_text(&c.id),
+                c.score,
+                c.impact,
+                c.likelihood,
+                c.effective.as_str()
+            );
+            let _ = writeln!(
+                s,
+                "    declared {} · recovery {} min · owner {}",
+                c.declared.as_str(),
+                c.recovery_minutes,
+                cell_text(c.owner.as_deref().unwrap_or("-"))
+            );
+            let _ = writeln!(s, "    {}", cell_text(&c.title));
+        }
+        return s;
+    }
     let mut table = table(color);
     table.set_header(vec![
         "#",
@@ -201,6 +253,27 @@ pub fn ranked(r: &RiskView, color: bool) -> String {
 }
 
 fn evidence(r: &Report, color: bool) -> String {
+    let width = layout_width(color);
+    if width < TABLE_COLUMNS {
+        let mut s = String::from("Evidence\n");
+        for e in &r.evidence {
+            let _ = writeln!(
+                s,
+                "  {}  {} ({})  {}",
+                cell_text(&e.change),
+                e.kind,
+                cell_text(&e.env),
+                if e.passed { "pass" } else { "FAIL" }
+            );
+            let _ = writeln!(s, "    {}", cell_text(e.source()));
+            if !e.passed {
+                s +=
+                    &crate::fmt::wrap("    ", &cell_text(e.reason.as_deref().unwrap_or("")), width);
+            }
+            s += &crate::fmt::wrap("    ", &figures(&e.figures), width);
+        }
+        return s;
+    }
     let mut table = table(color);
     table.set_header(vec!["change", "kind", "env", "file", "result", "figures"]);
     for e in &r.evidence {
@@ -295,6 +368,13 @@ fn findings(r: &Report, color: bool) -> String {
         } else {
             tag.to_string()
         };
+        let width = layout_width(color);
+        if width < TABLE_COLUMNS {
+            let _ = writeln!(s, "{tag} {} [{}]:", f.rule, t(&f.subject));
+            s += &crate::fmt::wrap("  ", &t(&f.message), width);
+            s += &crate::fmt::wrap("  hint: ", &t(&f.hint), width);
+            continue;
+        }
         let _ = writeln!(s, "{tag} {} [{}]: {}", f.rule, t(&f.subject), t(&f.message));
         let _ = writeln!(s, "    hint: {}", t(&f.hint));
     }

@@ -55,10 +55,13 @@ pub fn checklist(ctx: &Ctx) -> Vec<Finding> {
         let answer = ctx.answers.given.get(&item.id).map(|a| &a.value);
         if let Some(problem) = item_problem(item, answer) {
             let hint = if answer.is_none() {
-                format!("Answer it with relcheck go (item {}).", item.id)
+                format!(
+                    "Answer it with relcheck go, or relcheck answer {} VALUE.",
+                    item.id
+                )
             } else {
                 format!(
-                    "Settle what it asks about, then answer it again with relcheck go --reset (item {}).",
+                    "Settle what it asks about, then answer it again with relcheck go --item {}.",
                     item.id
                 )
             };

@@ -64,7 +64,11 @@ pub fn override_invalid(ctx: &Ctx) -> Vec<Finding> {
         RuleId::OverrideInvalid,
                     o.rule.get_ref().as_str(),
                     format!("the override of {} is invalid: {}", o.rule.get_ref(), problems.join("; ")),
-                    "Give a reason and an approver other than the deployer with an expiry in the future, or remove the override.",
+                    match o.rule.get_ref() {
+                        RuleId::TwoPerson => "two-person cannot be overridden: remove the override and add an approver other than the deployer to [release].approvers (each runs relcheck approve).".to_string(),
+                        rule if !rule.overridable() => format!("{rule} cannot be overridden: remove the override and fix what the {rule} finding says."),
+                        _ => "Give a reason and an approver other than the deployer with an expiry in the future, or remove the override.".to_string(),
+                    },
                 )
             })
         })

@@ -44,4 +44,4 @@ def write(path, start, error_every, seed):
 
 
 write("api-timeout-staging.jtl", datetime(2026, 11, 18, 19, 30, tzinfo=KST), 83, 1)
-write("api-timeout-staging-rerun.jtl", datetime(2026, 11, 19, 16, 0, tzinfo=KST), 0, 2)
+write("api-timeout-staging-rerun.jtl", datetime(2026, 11, 23, 16, 0, tzinfo=KST), 0, 2)
