@@ -309,9 +309,9 @@ fn shown_time(
     now: chrono::DateTime<chrono::FixedOffset>,
     zone: Option<&relcheck::model::checklist::Zone>,
 ) -> String {
-    use relcheck::rules::local_deploy_time;
-    let (local, _) = local_deploy_time(at, zone);
-    let (today, _) = local_deploy_time(now, zone);
+    use relcheck::model::checklist::local_time;
+    let (local, _) = local_time(at, zone);
+    let (today, _) = local_time(now, zone);
     if local.date() == today.date() {
         local.format("%H:%M").to_string()
     } else {

@@ -138,7 +138,7 @@ pub fn wall_clock(release: &ReleaseSummary, rfc3339: &str) -> String {
         return rfc3339.to_string();
     };
     let local = match crate::model::checklist::Zone::get(&release.timezone) {
-        Some(zone) => crate::rules::local_deploy_time(t, Some(&zone)).0,
+        Some(zone) => crate::model::checklist::local_time(t, Some(&zone)).0,
         None => match release
             .timezone
             .strip_prefix("UTC")
