@@ -13,9 +13,43 @@ use std::io::BufRead;
 
 const NO_P99: &str = "no p99: the JTL has no samples";
 
-/// Reads a JTL to its end (see [`super::jtl_fast`]).
+/// Reads a JTL to its end (see [`super::jtl_fast`]), or the dashboard's `statistics.json`
+/// (see [`super::jmeter_stats`]) when the first byte that is not blank (after a UTF-8 BOM) is
+/// `{`: the content decides, never the file's name.
 pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
-    super::jtl_fast::read(input)
+    if starts_with_brace(input)? {
+        super::jmeter_stats::read(input)
+    } else {
+        super::jtl_fast::read(input)
+    }
+}
+
+/// Looks at the first bytes without taking them, except a BOM or blank bytes before a `{`
+/// (JSON allows the blanks; serde_json refuses a BOM).
+fn starts_with_brace(input: &mut dyn BufRead) -> Result<bool, String> {
+    loop {
+        let buf = input
+            .fill_buf()
+            .map_err(|e| format!("cannot read the JMeter file: {e}"))?;
+        if buf.is_empty() {
+            return Ok(false);
+        }
+        if let Some(rest) = buf.strip_prefix(b"\xEF\xBB\xBF") {
+            let brace = rest.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+            if brace {
+                input.consume(3);
+            }
+            return Ok(brace);
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => return Ok(buf[i] == b'{'),
+            // A block of nothing but blanks: neither layout needs them, so they are taken.
+            None => {
+                let n = buf.len();
+                input.consume(n);
+            }
+        }
+    }
 }
 
 /// Where the three columns relcheck reads sit in a JTL's rows (0-based).
@@ -215,6 +249,7 @@ impl Stats {
                 .then(|| DateTime::<Utc>::from_timestamp_millis(self.last_stamp))
                 .flatten(),
             note: None,
+            timed: true,
         }
     }
 }

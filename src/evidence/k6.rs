@@ -185,6 +185,7 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
         figures,
         time: None,
         note: None,
+        timed: false,
     })
 }
 
