@@ -149,18 +149,20 @@ fn whole_percent(fraction: f64) -> String {
     format!("{p:.4}%")
 }
 
-/// `delta` as a percentage of `base`, rounded to as few decimals as stay close to it and do
-/// not print as `allowed` itself ("16%", "25.5%", "10.04%" when 10% is allowed).
+/// `delta` as a percentage of `base`, with as few decimals as keep it from printing as
+/// `allowed` itself ("16%", "25.5%", "10.04%" when 10% is allowed).
 fn change(delta: f64, base: f64, allowed: f64) -> String {
     if base == 0.0 {
         return "infinitely".into();
     }
     let p = delta / base * 100.0;
     let a = allowed * 100.0;
-    for d in 0..=4i32 {
-        let s = format!("{p:.0$}", d as usize);
-        let near = (s.parse::<f64>().unwrap_or(f64::NAN) - p).abs() <= 0.2 * 10f64.powi(-d);
-        if near && s != format!("{a:.0$}", d as usize) {
+    for d in 0..=4usize {
+        let s = format!("{p:.d$}");
+        // A whole percentage only where it is close to the figure (16.1% is "16%", 25.5% is
+        // not "26%").
+        let near = d > 0 || (s.parse::<f64>().unwrap_or(f64::NAN) - p).abs() <= 0.2;
+        if near && s != format!("{a:.d$}") {
             return format!("{s}%");
         }
     }
