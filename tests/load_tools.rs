@@ -274,3 +274,48 @@ fn baseline_keys_on_a_kind_without_figures_are_input_errors() {
         );
     }
 }
+
+/// Runs `relcheck` with `args` in `dir`; returns stdout.
+fn run(dir: &Path, args: &[&str]) -> String {
+    let out = assert_cmd::Command::cargo_bin("relcheck")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .args(["--now", "2026-11-30T08:30:00+09:00"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_sign_off_shows_the_baseline_s_figures_beside_the_run_s() {
+    let dir = release(&evidence(
+        "artillery",
+        "ev/artillery/pass.json",
+        "baseline = \"ev/artillery/fail.json\"\nmax_regression = 0.5\n",
+    ));
+    let md = run(dir.path(), &["signoff", "--format", "markdown"]);
+    assert!(
+        md.contains(
+            "| 200 samples, 0.0% errors, p99 63.4 ms, 51 TPS; baseline `ev/artillery/fail.json`: \
+             300 samples, 33.3% errors, p99 57.4 ms, 75 TPS (allowed p99 +50%, TPS -50%, error \
+             rate +0.1 points) |"
+        ),
+        "{md}"
+    );
+    let slack = run(dir.path(), &["signoff", "--format", "slack"]);
+    assert!(
+        slack.contains(
+            "200 samples, 0.0% errors, p99 63.4 ms, 51 TPS; baseline `ev/artillery/fail.json`: \
+             300 samples, 33.3% errors, p99 57.4 ms, 75 TPS (allowed p99 +50%, TPS -50%, error \
+             rate +0.1 points)"
+        ),
+        "{slack}"
+    );
+}

@@ -123,6 +123,19 @@ pub struct Baseline {
     pub max_error_rate_increase: f64,
 }
 
+impl Baseline {
+    /// The baseline's figures, shown beside the run's.
+    pub fn figures(&self) -> Figures {
+        Figures {
+            samples: self.samples,
+            error_rate: self.error_rate,
+            p99_ms: self.p99_ms,
+            tps: self.tps,
+            ..Figures::default()
+        }
+    }
+}
+
 impl Verified {
     /// Where the evidence can be found: its path, or an attestation's url.
     pub fn source(&self) -> &str {

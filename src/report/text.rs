@@ -230,6 +230,17 @@ fn evidence(r: &Report, color: bool) -> String {
 }
 
 /// The figures an evidence carries, in one short line.
+/// What a baseline allowed, beside its figures: "p99 +10%, TPS -10%, error rate +0.1 points".
+pub fn baseline_allowed(b: &crate::evidence::Baseline) -> String {
+    let pct = |x: f64| number(x * 100.0);
+    format!(
+        "allowed p99 +{}%, TPS -{}%, error rate +{} points",
+        pct(b.max_regression),
+        pct(b.max_regression),
+        pct(b.max_error_rate_increase)
+    )
+}
+
 pub fn figures(f: &crate::evidence::Figures) -> String {
     let mut parts = Vec::new();
     if let Some(n) = f.samples {
