@@ -319,3 +319,24 @@ fn the_sign_off_shows_the_baseline_s_figures_beside_the_run_s() {
         "{slack}"
     );
 }
+
+#[test]
+fn a_run_that_cannot_be_read_fails_once_and_its_baseline_is_still_listed() {
+    let dir = release(&evidence(
+        "ngrinder",
+        "ev/ngrinder/missing.csv",
+        &format!("{RECORDED}baseline = \"ev/ngrinder/errors-output.csv\"\n"),
+    ));
+    let r = check(dir.path());
+    let ev = &r["evidence"][0];
+    assert_eq!(ev["passed"], false);
+    let why = ev["reason"].as_str().unwrap();
+    assert!(why.contains("missing.csv"), "{why}");
+    assert!(!why.contains("baseline"), "{why}");
+    assert_eq!(ev["baseline"]["samples"], 2000);
+    assert_eq!(
+        r["inputs"][5],
+        json!({"role": "baseline", "path": "ev/ngrinder/errors-output.csv",
+               "sha256": sha(&dir.path().join("ev/ngrinder/errors-output.csv"))})
+    );
+}

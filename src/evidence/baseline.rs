@@ -21,12 +21,13 @@ const SLACK: f64 = 1e-9;
 
 /// Reads the baseline at `rel` (relative to the manifest's folder) as `kind` and compares the
 /// run's figures with it: the baseline as the report shows it, the reasons the run fails, and
-/// notes that do not fail it.
+/// notes that do not fail it. A run that could not be read (`None`) already fails; the
+/// baseline is still read, for its figures and its place in the report's inputs.
 pub fn judge(
     rel: &str,
     e: &Evidence,
     kind: EvidenceKind,
-    run: &Figures,
+    run: Option<&Figures>,
     ctx: &Context,
 ) -> (Baseline, Vec<String>, Vec<String>) {
     let mut b = Baseline {
@@ -55,8 +56,13 @@ pub fn judge(
     b.error_rate = base.error_rate;
     b.p99_ms = base.p99_ms;
     b.tps = base.tps;
-    let (failed, notes) = compare(run, &b);
-    (b, failed, notes)
+    match run {
+        Some(run) => {
+            let (failed, notes) = compare(run, &b);
+            (b, failed, notes)
+        }
+        None => (b, Vec::new(), Vec::new()),
+    }
 }
 
 /// The run against the baseline's figures: why it fails, and what was not compared.

@@ -170,6 +170,8 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context) -> Verified {
     let mut timed = matches!(kind, EvidenceKind::Jmeter | EvidenceKind::Artillery);
     let mut sha = None;
     let mut notes: Vec<String> = Vec::new();
+    // Whether the file was read as its kind: only then is there a run to hold to a baseline.
+    let mut read_as_kind = false;
 
     if kind == EvidenceKind::Attestation {
         problems.extend(attestation::judge(e, ctx.deployer));
@@ -197,6 +199,7 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context) -> Verified {
                         figures = reading.figures;
                         file_time = reading.time;
                         timed = reading.timed;
+                        read_as_kind = true;
                     }
                 }
             }
@@ -204,7 +207,8 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context) -> Verified {
     }
 
     let baseline = e.baseline.as_deref().map(|rel| {
-        let (b, failed, noted) = baseline::judge(rel, e, kind, &figures, ctx);
+        let run = read_as_kind.then_some(&figures);
+        let (b, failed, noted) = baseline::judge(rel, e, kind, run, ctx);
         problems.extend(failed);
         notes.extend(noted);
         b
