@@ -9,7 +9,7 @@ use super::load;
 use super::{Figures, Reading, Thresholds};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 const NO_P99: &str = "no p99: the JTL has no samples";
 
@@ -17,37 +17,52 @@ const NO_P99: &str = "no p99: the JTL has no samples";
 /// (see [`super::jmeter_stats`]) when the first byte that is not blank (after a UTF-8 BOM) is
 /// `{`: the content decides, never the file's name.
 pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
-    if starts_with_brace(input)? {
-        super::jmeter_stats::read(input)
+    let (brace, prefix) = peek(input)?;
+    if brace {
+        let json = prefix.strip_prefix(BOM).unwrap_or(&prefix).to_vec();
+        super::jmeter_stats::read(&mut std::io::Cursor::new(json).chain(input))
     } else {
-        super::jtl_fast::read(input)
+        super::jtl_fast::read(&mut std::io::Cursor::new(prefix).chain(input))
     }
 }
 
-/// Looks at the first bytes without taking them, except a BOM or blank bytes before a `{`
-/// (JSON allows the blanks; serde_json refuses a BOM).
-fn starts_with_brace(input: &mut dyn BufRead) -> Result<bool, String> {
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The blank bytes (and a BOM) before the first other byte can be many: past this many the
+/// file is read as a JTL (which then fails), so memory stays flat.
+const MAX_PEEK: usize = 64 << 10;
+
+/// Takes the file's first bytes up to and including the first one that is not blank (after a
+/// BOM): whether that byte is `{`, and the bytes taken, which the reader is then handed again.
+fn peek(input: &mut dyn BufRead) -> Result<(bool, Vec<u8>), String> {
+    let mut taken = Vec::new();
     loop {
         let buf = input
             .fill_buf()
             .map_err(|e| format!("cannot read the JMeter file: {e}"))?;
         if buf.is_empty() {
-            return Ok(false);
+            return Ok((false, taken));
         }
-        if let Some(rest) = buf.strip_prefix(b"\xEF\xBB\xBF") {
-            let brace = rest.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-            if brace {
-                input.consume(3);
+        let mut used = 0;
+        let mut decided = None;
+        for &b in buf {
+            taken.push(b);
+            used += 1;
+            if taken.len() <= BOM.len() && BOM.starts_with(&taken) {
+                continue;
             }
-            return Ok(brace);
+            if !b.is_ascii_whitespace() {
+                decided = Some(b == b'{');
+                break;
+            }
+            if taken.len() >= MAX_PEEK {
+                decided = Some(false);
+                break;
+            }
         }
-        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(i) => return Ok(buf[i] == b'{'),
-            // A block of nothing but blanks: neither layout needs them, so they are taken.
-            None => {
-                let n = buf.len();
-                input.consume(n);
-            }
+        input.consume(used);
+        if let Some(brace) = decided {
+            return Ok((brace, taken));
         }
     }
 }
@@ -260,6 +275,25 @@ fn strip_bom(h: &[u8]) -> &[u8] {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_content_not_the_name_tells_a_statistics_json_from_a_jtl_whatever_the_chunks() {
+        let json = "\u{feff} \n\t{\"Total\":{\"sampleCount\":10,\"errorCount\":1,\
+                    \"pct3ResTime\":99.5,\"throughput\":2.5}}";
+        let jtl = " timeStamp,elapsed,success\n1700000000000,5,true\n";
+        for cap in [1, 2, 3, 4096] {
+            let f = read(&mut std::io::BufReader::with_capacity(cap, json.as_bytes()))
+                .unwrap()
+                .figures;
+            assert_eq!(
+                (f.samples, f.error_rate, f.p99_ms),
+                (Some(10), Some(0.1), Some(99.5))
+            );
+            let r = read(&mut std::io::BufReader::with_capacity(cap, jtl.as_bytes())).unwrap();
+            assert_eq!((r.figures.samples, r.timed), (Some(1), true), "{cap}");
+        }
+    }
+
     use super::*;
 
     fn read_str(s: &str) -> Result<Reading, String> {
