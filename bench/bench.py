@@ -255,6 +255,33 @@ def section_junit(a, results):
           ["file", "size", "median", "throughput", "peak RSS", "result", "tests run"], rows)
 
 
+def section_ngrinder(a, results):
+    rows = []
+    for name in ["ngrinder-20mb.csv", "ngrinder-200mb.csv"]:
+        x = os.path.join(a.data, name)
+        if not os.path.exists(x):
+            continue
+        warm(x)
+        m = manifest_for(a.data, "ngrinder", x, 'recorded_at = "2025-11-27T09:00:00+00:00"\n')
+        runs = [measure([a.relcheck, "check", "-m", m, "--now", NOW, "--format", "json"])
+                for _ in range(3)]
+        ev = json.loads(runs[0][3])["evidence"][0]
+        if not ev["passed"]:
+            sys.exit(f"the bench evidence did not pass: {ev['reason']}")
+        check_hashes(m, runs[0][3])
+        size = os.path.getsize(x)
+        t = statistics.median(r[0] for r in runs)
+        rss = max(r[1] for r in runs)
+        results["ngrinder"][name] = {"bytes": size, "median_s": t, "max_rss_mb": rss,
+                                     "samples": ev["samples"]}
+        rows.append([name, f"{size / 1e6:.0f} MB", f"{t * 1000:.0f} ms",
+                     f"{size / t / 1e6:.0f} MB/s", f"{rss:.1f} MB",
+                     f"samples={ev['samples']} error_rate={ev['error_rate']:.6f} "
+                     f"tps={ev['tps']:.3f}"])
+    table("nGrinder output.csv: check (3 runs; largest peak RSS)",
+          ["file", "size", "median", "throughput", "peak RSS", "figures"], rows)
+
+
 def machine():
     def cmd(*c):
         try:
@@ -279,9 +306,9 @@ def main():
     p.add_argument("--data", required=True)
     p.add_argument("--rounds", type=int, default=7)
     p.add_argument("--story-runs", type=int, default=101)
-    p.add_argument("--only", default="jtl,flat,manifest,story,junit")
+    p.add_argument("--only", default="jtl,flat,manifest,story,junit,ngrinder")
     a = p.parse_args()
-    results = {"jtl": {}, "flat": {}, "manifest": {}, "junit": {}}
+    results = {"jtl": {}, "flat": {}, "manifest": {}, "junit": {}, "ngrinder": {}}
     m = machine()
     m["peers"] = subprocess.run(
         [a.python, "-c", "import pandas, polars; print('pandas', pandas.__version__, "
@@ -291,7 +318,7 @@ def main():
           f"{m['rustc']}; Python {m['python']}, {m['peers']}")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in m['load'])}")
     sections = {"jtl": section_jtl, "flat": section_flat, "manifest": section_manifest,
-                "story": section_story, "junit": section_junit}
+                "story": section_story, "junit": section_junit, "ngrinder": section_ngrinder}
     for name in a.only.split(","):
         sections[name](a, results)
     results["machine"] = m

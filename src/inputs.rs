@@ -75,8 +75,8 @@ impl Input {
 }
 
 /// Every input of the judgement in SPEC's order: the files [`load`] read, then each
-/// file-backed evidence in manifest order (an evidence whose file could not be read whole
-/// counts as no bytes).
+/// file-backed evidence in manifest order, each followed by its baseline if it has one (a file
+/// that could not be read whole counts as no bytes).
 pub fn listed(inputs: &Inputs, evidence: &[Verified]) -> Vec<Input> {
     let mut out = inputs.files.clone();
     for v in evidence {
@@ -90,6 +90,14 @@ pub fn listed(inputs: &Inputs, evidence: &[Verified]) -> Vec<Input> {
             path.clone(),
             &sha.unwrap_or_else(|| crate::sha256::of(b"")),
         ));
+        if let Some(b) = &v.baseline {
+            let sha = b.sha256.as_deref().and_then(crate::sha256::from_hex);
+            out.push(Input::hashed(
+                Role::Baseline,
+                b.path.clone(),
+                &sha.unwrap_or_else(|| crate::sha256::of(b"")),
+            ));
+        }
     }
     out
 }

@@ -165,9 +165,19 @@ impl JsonSchema for EvidenceKind {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         one_of_words(
-            &["jmeter", "k6", "locust", "junit", "file", "attestation"],
-            "What the evidence is: a JMeter JTL, a k6 or Locust summary, JUnit XML, any file, \
-             or an attestation (a person's word with a url)",
+            &[
+                "jmeter",
+                "k6",
+                "locust",
+                "artillery",
+                "ngrinder",
+                "junit",
+                "file",
+                "attestation",
+            ],
+            "What the evidence is: a JMeter JTL or statistics.json, a k6 or Locust summary, an \
+             Artillery report, an nGrinder output.csv, JUnit XML, any file, or an attestation \
+             (a person's word with a url)",
         )
     }
 }

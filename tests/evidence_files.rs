@@ -143,7 +143,15 @@ fn a_file_that_changes_while_read_fails_and_counts_as_empty_in_the_digest() {
     assert_eq!(report["schema_version"], 2);
 }
 
-const KINDS: [&str; 5] = ["jmeter", "k6", "locust", "junit", "file"];
+const KINDS: [&str; 7] = [
+    "jmeter",
+    "k6",
+    "locust",
+    "artillery",
+    "ngrinder",
+    "junit",
+    "file",
+];
 
 /// A manifest with one evidence of each kind at `path`.
 fn every_kind_at(path: &str) -> String {

@@ -9,13 +9,62 @@ use super::load;
 use super::{Figures, Reading, Thresholds};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 const NO_P99: &str = "no p99: the JTL has no samples";
 
-/// Reads a JTL to its end (see [`super::jtl_fast`]).
+/// Reads a JTL to its end (see [`super::jtl_fast`]), or the dashboard's `statistics.json`
+/// (see [`super::jmeter_stats`]) when the first byte that is not blank (after a UTF-8 BOM) is
+/// `{`: the content decides, never the file's name.
 pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
-    super::jtl_fast::read(input)
+    let (brace, prefix) = peek(input)?;
+    if brace {
+        let json = prefix.strip_prefix(BOM).unwrap_or(&prefix).to_vec();
+        super::jmeter_stats::read(&mut std::io::Cursor::new(json).chain(input))
+    } else {
+        super::jtl_fast::read(&mut std::io::Cursor::new(prefix).chain(input))
+    }
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The blank bytes (and a BOM) before the first other byte can be many: past this many the
+/// file is read as a JTL (which then fails), so memory stays flat.
+const MAX_PEEK: usize = 64 << 10;
+
+/// Takes the file's first bytes up to and including the first one that is not blank (after a
+/// BOM): whether that byte is `{`, and the bytes taken, which the reader is then handed again.
+fn peek(input: &mut dyn BufRead) -> Result<(bool, Vec<u8>), String> {
+    let mut taken = Vec::new();
+    loop {
+        let buf = input
+            .fill_buf()
+            .map_err(|e| format!("cannot read the JMeter file: {e}"))?;
+        if buf.is_empty() {
+            return Ok((false, taken));
+        }
+        let mut used = 0;
+        let mut decided = None;
+        for &b in buf {
+            taken.push(b);
+            used += 1;
+            if taken.len() <= BOM.len() && BOM.starts_with(&taken) {
+                continue;
+            }
+            if !b.is_ascii_whitespace() {
+                decided = Some(b == b'{');
+                break;
+            }
+            if taken.len() >= MAX_PEEK {
+                decided = Some(false);
+                break;
+            }
+        }
+        input.consume(used);
+        if let Some(brace) = decided {
+            return Ok((brace, taken));
+        }
+    }
 }
 
 /// Where the three columns relcheck reads sit in a JTL's rows (0-based).
@@ -230,6 +279,7 @@ impl Stats {
                 .then(|| DateTime::<Utc>::from_timestamp_millis(self.last_stamp))
                 .flatten(),
             note: None,
+            timed: true,
         }
     }
 }
@@ -240,6 +290,25 @@ fn strip_bom(h: &[u8]) -> &[u8] {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_content_not_the_name_tells_a_statistics_json_from_a_jtl_whatever_the_chunks() {
+        let json = "\u{feff} \n\t{\"Total\":{\"sampleCount\":10,\"errorCount\":1,\
+                    \"pct3ResTime\":99.5,\"throughput\":2.5}}";
+        let jtl = " timeStamp,elapsed,success\n1700000000000,5,true\n";
+        for cap in [1, 2, 3, 4096] {
+            let f = read(&mut std::io::BufReader::with_capacity(cap, json.as_bytes()))
+                .unwrap()
+                .figures;
+            assert_eq!(
+                (f.samples, f.error_rate, f.p99_ms),
+                (Some(10), Some(0.1), Some(99.5))
+            );
+            let r = read(&mut std::io::BufReader::with_capacity(cap, jtl.as_bytes())).unwrap();
+            assert_eq!((r.figures.samples, r.timed), (Some(1), true), "{cap}");
+        }
+    }
+
     use super::*;
 
     fn read_str(s: &str) -> Result<Reading, String> {

@@ -198,6 +198,7 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
         figures,
         time: None,
         note: scan.first.map(|f| format!("first: {f}")),
+        timed: false,
     })
 }
 

@@ -185,6 +185,7 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
         figures,
         time: None,
         note: None,
+        timed: false,
     })
 }
 
@@ -294,6 +295,45 @@ mod tests {
             figures("handle-summary-errors.json").p99_ms,
             51.18232173999999,
         );
+    }
+
+    #[test]
+    fn every_summary_mode_and_k6_0_57_write_the_same_layouts_and_the_passes_trap_holds() {
+        // (file, p99, TPS): 200 requests, 20 of them failed (`passes: 20` in every file).
+        let cases = [
+            (
+                "handle-summary-mode-full-errors.json",
+                51.33583478999999,
+                549.1306974139148,
+            ),
+            (
+                "summary-export-mode-legacy-errors.json",
+                50.875821450000004,
+                603.2252808964516,
+            ),
+            (
+                "v0.57/handle-summary-errors.json",
+                50.96038428999997,
+                584.8530117437169,
+            ),
+            (
+                "v0.57/summary-export-errors.json",
+                50.96038428999997,
+                584.8530117437169,
+            ),
+        ];
+        for (name, p99, tps) in cases {
+            let raw = String::from_utf8(fixture(name)).unwrap();
+            assert!(
+                raw.contains("\"passes\":20") || raw.contains("\"passes\": 20"),
+                "{name}"
+            );
+            let f = figures(name);
+            assert_eq!(f.samples, Some(200), "{name}");
+            assert_eq!(f.error_rate, Some(0.1), "{name}");
+            assert_close(f.p99_ms, p99);
+            assert_close(f.tps, tps);
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! The file is read one record at a time, so its size does not matter.
 
 use super::load;
-use super::read::MAX_RECORD;
+use super::records::{Record, Records};
 use super::{Figures, Reading, Thresholds};
 use std::io::BufRead;
 
@@ -36,8 +36,8 @@ const COLUMNS: [&str; 6] = [
 ];
 
 pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
-    let mut records = Records::new(input);
-    let Some(headers) = records.next()? else {
+    let mut records = Records::new(input, "locust stats CSV");
+    let Some(headers) = records.next_record()? else {
         return Err("not a locust stats CSV: the file is empty (no header row)".into());
     };
     if headers.fields().all(|h| h.trim_ascii().is_empty()) {
@@ -68,7 +68,7 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
     let [ty, name, requests, failures, p99, rps] = at;
 
     let mut total: Option<Figures> = None;
-    while let Some(record) = records.next()? {
+    while let Some(record) = records.next_record()? {
         if record.len() != width {
             return Err(format!(
                 "malformed locust stats CSV: line {} has {} fields, the header has {width}",
@@ -93,102 +93,9 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
         figures,
         time: None,
         note: None,
+        timed: false,
     })
 }
-
-/// CSV records read one at a time with `csv-core`, each at most [`MAX_RECORD`] bytes long, so
-/// memory stays flat whatever the file holds.
-struct Records<'a> {
-    input: &'a mut dyn BufRead,
-    rdr: csv_core::Reader,
-    out: Vec<u8>,
-    ends: Vec<usize>,
-    done: bool,
-}
-
-/// One record: its fields and the line it starts on.
-struct Record<'r> {
-    out: &'r [u8],
-    ends: &'r [usize],
-    line: u64,
-}
-
-impl Record<'_> {
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    fn get(&self, i: usize) -> &[u8] {
-        let from = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.out[from..self.ends[i]]
-    }
-
-    fn fields(&self) -> impl Iterator<Item = &[u8]> {
-        (0..self.len()).map(|i| self.get(i))
-    }
-}
-
-impl<'a> Records<'a> {
-    fn new(input: &'a mut dyn BufRead) -> Self {
-        Records {
-            input,
-            rdr: csv_core::Reader::new(),
-            out: vec![0; 4096],
-            ends: vec![0; 32],
-            done: false,
-        }
-    }
-
-    fn next(&mut self) -> Result<Option<Record<'_>>, String> {
-        use csv_core::ReadRecordResult as R;
-        if self.done {
-            return Ok(None);
-        }
-        let (mut nout, mut nend) = (0, 0);
-        // Where the reader stands: the record's first line, unless blank lines come first.
-        let line = self.rdr.line();
-        loop {
-            let buf = self
-                .input
-                .fill_buf()
-                .map_err(|e| format!("cannot read the locust stats CSV: {e}"))?;
-            let (res, nin, o, e) =
-                self.rdr
-                    .read_record(buf, &mut self.out[nout..], &mut self.ends[nend..]);
-            self.input.consume(nin);
-            nout += o;
-            nend += e;
-            match res {
-                R::InputEmpty => {}
-                R::OutputFull if self.out.len() >= MAX_RECORD => {
-                    return Err(format!(
-                        "malformed locust stats CSV: a record longer than {} MiB",
-                        MAX_RECORD >> 20
-                    ))
-                }
-                R::OutputFull => self.out.resize(2 * self.out.len(), 0),
-                R::OutputEndsFull if self.ends.len() >= MAX_FIELDS => {
-                    return Err("malformed locust stats CSV: a record with too many fields".into())
-                }
-                R::OutputEndsFull => self.ends.resize(2 * self.ends.len(), 0),
-                R::Record => {
-                    return Ok(Some(Record {
-                        out: &self.out[..nout],
-                        ends: &self.ends[..nend],
-                        line,
-                    }))
-                }
-                R::End => {
-                    self.done = true;
-                    return Ok(None);
-                }
-            }
-        }
-    }
-}
-
-/// More fields than this in one record fail the file.
-const MAX_FIELDS: usize = 1 << 16;
 
 pub fn judge(f: &Figures, t: &Thresholds) -> Vec<String> {
     load::judge(f, t, NO_P99)
@@ -245,6 +152,7 @@ fn strip_bom(field: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::read::MAX_RECORD;
 
     fn read_fixture(name: &str) -> Result<Reading, String> {
         let path = format!(

@@ -7,15 +7,20 @@
 //! progress sink). What else every kind shares — the sha256 pin, commit binding and freshness
 //! — lives here.
 
+pub mod artillery;
 pub mod attestation;
+pub mod baseline;
 pub mod file;
 pub mod jmeter;
+pub mod jmeter_stats;
 pub mod jtl_fast;
 pub mod junit;
 pub mod k6;
 pub mod load;
 pub mod locust;
+pub mod ngrinder;
 pub mod read;
+pub mod records;
 
 use crate::model::checklist::Policy;
 use crate::model::manifest::{Evidence, EvidenceKind};
@@ -71,6 +76,9 @@ pub struct Reading {
     pub time: Option<DateTime<Utc>>,
     /// A detail worth adding to the reason when the evidence fails (JUnit: the first failure).
     pub note: Option<String>,
+    /// The layout carries its own time (a JTL, an Artillery report), so `recorded_at` is not
+    /// read; `time` is then that time, or `None` when the file has none.
+    pub timed: bool,
 }
 
 /// One evidence, verified.
@@ -92,6 +100,40 @@ pub struct Verified {
     pub recorded_at: Option<String>,
     pub url: Option<String>,
     pub by: Option<String>,
+    /// The last good release's result this run was compared with (`baseline` in the manifest).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
+}
+
+/// A load test's baseline: the same kind's file from the last release that went well.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Baseline {
+    /// As written in the manifest.
+    pub path: String,
+    /// sha256 of the baseline's bytes, lower-case hex; `None` when it could not be read whole.
+    pub sha256: Option<String>,
+    /// What the baseline says (none when it could not be read as the evidence's kind).
+    pub samples: Option<u64>,
+    pub error_rate: Option<f64>,
+    pub p99_ms: Option<f64>,
+    pub tps: Option<f64>,
+    /// How far p99 may rise and TPS fall, as a fraction of the baseline's.
+    pub max_regression: f64,
+    /// How far the error rate may exceed the baseline's.
+    pub max_error_rate_increase: f64,
+}
+
+impl Baseline {
+    /// The baseline's figures, shown beside the run's.
+    pub fn figures(&self) -> Figures {
+        Figures {
+            samples: self.samples,
+            error_rate: self.error_rate,
+            p99_ms: self.p99_ms,
+            tps: self.tps,
+            ..Figures::default()
+        }
+    }
 }
 
 impl Verified {
@@ -124,7 +166,12 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context) -> Verified {
     let mut problems: Vec<String> = Vec::new();
     let mut figures = Figures::default();
     let mut file_time = None;
+    // Until the file says otherwise, the kinds whose usual layout carries a time.
+    let mut timed = matches!(kind, EvidenceKind::Jmeter | EvidenceKind::Artillery);
     let mut sha = None;
+    let mut notes: Vec<String> = Vec::new();
+    // Whether the file was read as its kind: only then is there a run to hold to a baseline.
+    let mut read_as_kind = false;
 
     if kind == EvidenceKind::Attestation {
         problems.extend(attestation::judge(e, ctx.deployer));
@@ -151,11 +198,21 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context) -> Verified {
                         problems.extend(note);
                         figures = reading.figures;
                         file_time = reading.time;
+                        timed = reading.timed;
+                        read_as_kind = true;
                     }
                 }
             }
         }
     }
+
+    let baseline = e.baseline.as_deref().map(|rel| {
+        let run = read_as_kind.then_some(&figures);
+        let (b, failed, noted) = baseline::judge(rel, e, kind, run, ctx);
+        problems.extend(failed);
+        notes.extend(noted);
+        b
+    });
 
     if let (Some(ec), Some(rc)) = (&e.commit, ctx.release_commit) {
         if !commits_match(ec, rc) {
@@ -167,17 +224,21 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context) -> Verified {
         }
     }
 
-    // A JTL carries its own time; every other kind takes recorded_at.
-    let time: Option<DateTime<FixedOffset>> = if kind == EvidenceKind::Jmeter {
+    // A JTL and an Artillery report carry their own time; every other layout takes
+    // recorded_at.
+    let time: Option<DateTime<FixedOffset>> = if timed {
         file_time.map(|t| t.fixed_offset())
     } else {
         e.recorded_at.map(|t| t.0)
     };
     match time {
         // A JTL without a time has no samples or could not be read: already failing.
-        None if kind == EvidenceKind::Jmeter => {
+        None if timed => {
             if problems.is_empty() {
-                problems.push("the JTL carries no time".into());
+                problems.push(match kind {
+                    EvidenceKind::Artillery => "the Artillery report has no lastMetricAt".into(),
+                    _ => "the JTL carries no time".into(),
+                });
             }
         }
         None => {
@@ -187,6 +248,7 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context) -> Verified {
     }
 
     let passed = problems.is_empty();
+    problems.extend(notes);
     if ctx.deploy_is_stale {
         problems.push("its age was not judged: deploy_at is in the past (see deploy-time)".into());
     }
@@ -202,6 +264,7 @@ pub fn verify(change: &str, e: &Evidence, ctx: &Context) -> Verified {
         recorded_at: time.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
         url: e.url.clone(),
         by: e.by.clone(),
+        baseline,
     }
 }
 
@@ -210,6 +273,8 @@ fn judge(kind: EvidenceKind, f: &Figures, t: &Thresholds) -> Vec<String> {
         EvidenceKind::Jmeter => jmeter::judge(f, t),
         EvidenceKind::K6 => k6::judge(f, t),
         EvidenceKind::Locust => locust::judge(f, t),
+        EvidenceKind::Artillery => artillery::judge(f, t),
+        EvidenceKind::Ngrinder => ngrinder::judge(f, t),
         EvidenceKind::Junit => junit::judge(f, t),
         EvidenceKind::File | EvidenceKind::Attestation => Vec::new(),
     }
@@ -255,6 +320,8 @@ fn read_file(
         EvidenceKind::Jmeter => jmeter::read(input),
         EvidenceKind::K6 => k6::read(input),
         EvidenceKind::Locust => locust::read(input),
+        EvidenceKind::Artillery => artillery::read(input),
+        EvidenceKind::Ngrinder => ngrinder::read(input),
         EvidenceKind::Junit => junit::read(input),
         EvidenceKind::File | EvidenceKind::Attestation => file::read(input),
     })

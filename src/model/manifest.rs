@@ -91,13 +91,17 @@ pub enum EvidenceKind {
     Junit,
     File,
     Attestation,
+    Artillery,
+    Ngrinder,
 }
 
 impl EvidenceKind {
-    pub const ALL: [EvidenceKind; 6] = [
+    pub const ALL: [EvidenceKind; 8] = [
         EvidenceKind::Jmeter,
         EvidenceKind::K6,
         EvidenceKind::Locust,
+        EvidenceKind::Artillery,
+        EvidenceKind::Ngrinder,
         EvidenceKind::Junit,
         EvidenceKind::File,
         EvidenceKind::Attestation,
@@ -111,6 +115,8 @@ impl EvidenceKind {
             EvidenceKind::Junit => "junit",
             EvidenceKind::File => "file",
             EvidenceKind::Attestation => "attestation",
+            EvidenceKind::Artillery => "artillery",
+            EvidenceKind::Ngrinder => "ngrinder",
         }
     }
 
@@ -118,7 +124,11 @@ impl EvidenceKind {
     pub fn is_load_test(self) -> bool {
         matches!(
             self,
-            EvidenceKind::Jmeter | EvidenceKind::K6 | EvidenceKind::Locust
+            EvidenceKind::Jmeter
+                | EvidenceKind::K6
+                | EvidenceKind::Locust
+                | EvidenceKind::Artillery
+                | EvidenceKind::Ngrinder
         )
     }
 }
@@ -133,13 +143,15 @@ impl<'de> Deserialize<'de> for EvidenceKind {
             Some("junit") => EvidenceKind::Junit,
             Some("file") => EvidenceKind::File,
             Some("attestation") => EvidenceKind::Attestation,
+            Some("artillery") => EvidenceKind::Artillery,
+            Some("ngrinder") => EvidenceKind::Ngrinder,
             _ => {
                 return Err(D::Error::custom(format!(
-                    "unknown evidence kind {}, expected one of jmeter, k6, locust, junit, file, attestation{}",
+                    "unknown evidence kind {}, expected one of jmeter, k6, locust, artillery, ngrinder, junit, file, attestation{}",
                     super::values::describe(&v),
                     super::suggest::value_hint(
                         v.as_str().unwrap_or_default(),
-                        &["jmeter", "k6", "locust", "junit", "file", "attestation"]
+                        &["jmeter", "k6", "locust", "artillery", "ngrinder", "junit", "file", "attestation"]
                     )
                 )))
             }
@@ -194,6 +206,29 @@ pub struct Evidence {
     pub url: Option<String>,
     /// Attestation: who ran it.
     pub by: Option<String>,
+    /// Load tests: the same kind's result from the last release that went well, relative to
+    /// the manifest's folder. The run also fails when it is worse than this one by more than
+    /// `max_regression` (p99, TPS) or `max_error_rate_increase` (error rate).
+    pub baseline: Option<String>,
+    #[serde(default, deserialize_with = "thresholds::regression")]
+    #[schemars(
+        description = "With baseline: how far p99 may rise, and TPS fall, as a fraction of the baseline's (inclusive) [default: 0.10]",
+        range(min = 0.0)
+    )]
+    pub max_regression: Option<f64>,
+    #[serde(default, deserialize_with = "thresholds::error_rate_increase")]
+    #[schemars(
+        description = "With baseline: how far the error rate may exceed the baseline's, 0..=1 (inclusive) [default: 0.001]",
+        range(min = 0.0, max = 1.0)
+    )]
+    pub max_error_rate_increase: Option<f64>,
+}
+
+impl Evidence {
+    /// How far p99 may rise and TPS fall against the baseline, as a fraction.
+    pub const DEFAULT_MAX_REGRESSION: f64 = 0.10;
+    /// How far the error rate may exceed the baseline's.
+    pub const DEFAULT_MAX_ERROR_RATE_INCREASE: f64 = 0.001;
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -316,7 +351,7 @@ impl Manifest {
                     return Err(err(
                         span,
                         format!(
-                            "{key} applies only to load tests (jmeter, k6, locust): {} evidence has no such figure",
+                            "{key} applies only to load tests (jmeter, k6, locust, artillery, ngrinder): {} evidence has no such figure",
                             kind.as_str()
                         ),
                     ));
@@ -425,6 +460,12 @@ impl Evidence {
             ("max_p99_ms", self.max_p99_ms.is_some()),
             ("min_samples", self.min_samples.is_some()),
             ("min_tps", self.min_tps.is_some()),
+            ("baseline", self.baseline.is_some()),
+            ("max_regression", self.max_regression.is_some()),
+            (
+                "max_error_rate_increase",
+                self.max_error_rate_increase.is_some(),
+            ),
         ]
         .into_iter()
         .filter_map(|(k, set)| set.then_some(k))
@@ -680,7 +721,7 @@ change = "api-timeout"
             let e = Manifest::parse("release.toml", &src).unwrap_err();
             assert_eq!(
                 e.to_string(),
-                format!("release.toml:19:1: max_p99_ms applies only to load tests (jmeter, k6, locust): {kind} evidence has no such figure")
+                format!("release.toml:19:1: max_p99_ms applies only to load tests (jmeter, k6, locust, artillery, ngrinder): {kind} evidence has no such figure")
             );
         }
         let ok = format!(

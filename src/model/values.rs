@@ -247,6 +247,12 @@ pub mod thresholds {
     pub fn samples<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
         int_in(d, "min_samples", 0, i64::MAX).map(|i| Some(i as u64))
     }
+    pub fn regression<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        non_negative(d, "max_regression", None).map(Some)
+    }
+    pub fn error_rate_increase<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        non_negative(d, "max_error_rate_increase", Some(1.0)).map(Some)
+    }
     pub fn tests<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
         int_in(d, "min_tests", 0, i64::MAX).map(|i| Some(i as u64))
     }

@@ -193,11 +193,21 @@ fn evidence(r: &Report) -> String {
     }
     let mut s = String::from("## Evidence\n\n| change | kind | env | file | result | figures | time | sha256 |\n|---|---|---|---|---|---|---|---|\n");
     for ev in &r.evidence {
-        let result = if ev.passed {
-            "pass".to_string()
-        } else {
-            format!("**FAIL**: {}", e(ev.reason.as_deref().unwrap_or("")))
+        let result = match (ev.passed, ev.reason.as_deref()) {
+            (true, None) => "pass".to_string(),
+            (true, Some(note)) => format!("pass ({})", e(note)),
+            (false, why) => format!("**FAIL**: {}", e(why.unwrap_or(""))),
         };
+        let mut figures = e(&super::text::figures(&ev.figures));
+        if let Some(b) = &ev.baseline {
+            let _ = write!(
+                figures,
+                "; baseline {}: {} ({})",
+                code(&b.path),
+                e(&super::text::figures(&b.figures())),
+                e(&super::text::baseline_allowed(b))
+            );
+        }
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -206,7 +216,7 @@ fn evidence(r: &Report) -> String {
             e(&ev.env),
             code(ev.source()),
             result,
-            e(&super::text::figures(&ev.figures)),
+            figures,
             e(&ev
                 .recorded_at
                 .as_deref()

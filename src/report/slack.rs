@@ -120,11 +120,21 @@ impl Render for Slack {
         if !r.evidence.is_empty() {
             let _ = writeln!(s, "\n*Evidence*");
             for ev in &r.evidence {
-                let result = if ev.passed {
-                    "pass".to_string()
-                } else {
-                    format!("*FAIL*: {}", e(ev.reason.as_deref().unwrap_or("")))
+                let result = match (ev.passed, ev.reason.as_deref()) {
+                    (true, None) => "pass".to_string(),
+                    (true, Some(note)) => format!("pass ({})", e(note)),
+                    (false, why) => format!("*FAIL*: {}", e(why.unwrap_or(""))),
                 };
+                let mut figures = e(&super::text::figures(&ev.figures));
+                if let Some(b) = &ev.baseline {
+                    let _ = write!(
+                        figures,
+                        "; baseline {}: {} ({})",
+                        id(&b.path),
+                        e(&super::text::figures(&b.figures())),
+                        e(&super::text::baseline_allowed(b))
+                    );
+                }
                 let _ = writeln!(
                     s,
                     "• {} {} ({}) {} — {} — {}{}",
@@ -133,7 +143,7 @@ impl Render for Slack {
                     e(&ev.env),
                     id(ev.source()),
                     result,
-                    e(&super::text::figures(&ev.figures)),
+                    figures,
                     ev.sha256
                         .as_deref()
                         .map_or(String::new(), |h| format!(" — sha256 `{h}`"))

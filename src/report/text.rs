@@ -296,10 +296,30 @@ fn evidence(r: &Report, color: bool) -> String {
             Cell::new(cell_text(&e.env)),
             Cell::new(cell_text(e.source())),
             result,
-            Cell::new(figures(&e.figures)),
+            Cell::new(match &e.baseline {
+                None => figures(&e.figures),
+                Some(b) => format!(
+                    "{}\nbaseline {}: {} ({})",
+                    figures(&e.figures),
+                    cell_text(&b.path),
+                    figures(&b.figures()),
+                    baseline_allowed(b)
+                ),
+            }),
         ]);
     }
     format!("Evidence\n{table}\n")
+}
+
+/// What a baseline allowed, beside its figures: "p99 +10%, TPS -10%, error rate +0.1 points".
+pub fn baseline_allowed(b: &crate::evidence::Baseline) -> String {
+    let pct = |x: f64| number(x * 100.0);
+    format!(
+        "allowed p99 +{}%, TPS -{}%, error rate +{} points",
+        pct(b.max_regression),
+        pct(b.max_regression),
+        pct(b.max_error_rate_increase)
+    )
 }
 
 /// The figures an evidence carries, in one short line.

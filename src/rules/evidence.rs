@@ -140,6 +140,7 @@ mod tests {
             recorded_at: None,
             url: None,
             by: None,
+            baseline: None,
         }
     }
 
@@ -192,7 +193,7 @@ mod tests {
         assert_eq!(rules(&found), ["critical-evidence"]);
         assert_eq!(
             found[0].message,
-            "change api is critical but has no passing staging evidence of a kind the policy counts (jmeter, k6, locust): evidence/empty.txt is kind file, which does not count for a Critical change; policy counts jmeter, k6, locust; https://ci.example/run/1 is kind attestation, which does not count for a Critical change; policy counts jmeter, k6, locust"
+            "change api is critical but has no passing staging evidence of a kind the policy counts (jmeter, k6, locust, artillery, ngrinder): evidence/empty.txt is kind file, which does not count for a Critical change; policy counts jmeter, k6, locust, artillery, ngrinder; https://ci.example/run/1 is kind attestation, which does not count for a Critical change; policy counts jmeter, k6, locust, artillery, ngrinder"
         );
     }
 
