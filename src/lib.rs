@@ -19,7 +19,7 @@ pub mod record;
 pub mod report;
 pub mod risk;
 pub mod rules;
-pub mod schema;
+
 pub mod sha256;
 pub mod sshsig;
 pub mod store;

@@ -31,7 +31,7 @@ impl Verdict {
 /// An override as it was applied.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AppliedOverride {
-    #[schemars(schema_with = "crate::schema::rule_id_in_report")]
+    #[schemars(schema_with = "crate::model::schema::rule_id_in_report")]
     pub rule: crate::rules::RuleId,
     pub reason: String,
     pub approved_by: String,

@@ -214,7 +214,7 @@ fn init_writes_the_built_in_checklist_under_its_schema_line() {
         std::fs::read_to_string(dir.path().join(".relcheck/manifest.schema.json")).unwrap();
     assert_eq!(
         schema,
-        relcheck::schema::to_json(relcheck::schema::Which::Manifest)
+        relcheck::model::schema::to_json(relcheck::model::schema::Which::Manifest)
     );
 }
 

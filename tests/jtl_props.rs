@@ -349,7 +349,7 @@ fn success_is_a_success_only_when_it_is_exactly_true() {
 
 #[test]
 fn a_record_longer_than_the_cap_fails_the_evidence_in_flat_memory() {
-    let cap = relcheck::evidence::jtl_fast::MAX_RECORD;
+    let cap = relcheck::evidence::jmeter::jtl_fast::MAX_RECORD;
     // A quoted field that never ends, and a plain line that never ends.
     for body in [
         format!("1000,5,true\n1001,6,\"{}", "x".repeat(cap + 10)),

@@ -8,7 +8,7 @@
 use super::Outcome;
 use crate::cli::Global;
 use relcheck::error::InputError;
-use relcheck::schema::{self, Which};
+use relcheck::model::schema::{self, Which};
 use std::path::{Path, PathBuf};
 
 /// The starter manifest; its comments teach the format.

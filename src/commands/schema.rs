@@ -4,7 +4,7 @@
 use super::Outcome;
 use crate::cli::SchemaFile;
 use relcheck::error::InputError;
-use relcheck::schema::{self, Which};
+use relcheck::model::schema::{self, Which};
 
 pub fn run(file: SchemaFile) -> Result<Outcome, InputError> {
     let which = match file {

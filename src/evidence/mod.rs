@@ -12,8 +12,6 @@ pub mod attestation;
 pub mod baseline;
 pub mod file;
 pub mod jmeter;
-pub mod jmeter_stats;
-pub mod jtl_fast;
 pub mod junit;
 pub mod k6;
 pub mod load;

@@ -247,19 +247,19 @@ struct RawFreeze {
     #[schemars(description = "Shown in the finding")]
     name: String,
     #[serde(default)]
-    #[schemars(schema_with = "crate::schema::weekdays")]
+    #[schemars(schema_with = "crate::model::schema::weekdays")]
     days: Vec<Spanned<String>>,
     #[serde(default)]
-    #[schemars(schema_with = "crate::schema::dates")]
+    #[schemars(schema_with = "crate::model::schema::dates")]
     dates: Vec<Spanned<String>>,
     #[schemars(
-        with = "Option<crate::schema::Clock>",
+        with = "Option<crate::model::schema::Clock>",
         description = "Start of the window, HH:MM, local to policy.timezone",
         extend("default" = "00:00")
     )]
     from: Option<Spanned<String>>,
     #[schemars(
-        with = "Option<crate::schema::Clock>",
+        with = "Option<crate::model::schema::Clock>",
         description = "End of the window (excluded), HH:MM up to 24:00; later than from",
         extend("default" = "24:00")
     )]
@@ -325,7 +325,7 @@ impl<'de> Deserialize<'de> for Allow {
 #[schemars(rename = "Item")]
 struct RawItem {
     #[schemars(
-        schema_with = "crate::schema::non_blank",
+        schema_with = "crate::model::schema::non_blank",
         description = "Unique; the answers file answers by this id"
     )]
     id: Spanned<String>,

@@ -11,13 +11,13 @@ use toml::Spanned;
 /// A watch check: a PromQL query whose values must stay within max and min after the deploy.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "WatchCheck", transform = crate::schema::needs_a_bound)]
+#[schemars(rename = "WatchCheck", transform = crate::model::schema::needs_a_bound)]
 pub struct ManifestCheck {
     /// Shown on the watch screen and in the watch record; unique among the release's checks.
-    #[schemars(schema_with = "crate::schema::non_blank")]
+    #[schemars(schema_with = "crate::model::schema::non_blank")]
     pub name: Spanned<String>,
     /// A PromQL expression, evaluated at each step of the watch.
-    #[schemars(schema_with = "crate::schema::non_blank")]
+    #[schemars(schema_with = "crate::model::schema::non_blank")]
     pub query: Spanned<String>,
     /// A value above this breaches (equal does not); at least one of max and min.
     #[serde(default, deserialize_with = "max")]
@@ -27,20 +27,20 @@ pub struct ManifestCheck {
     pub min: Option<f64>,
     /// The change this check guards: a breach shows its rollback plan.
     #[serde(default)]
-    #[schemars(schema_with = "crate::schema::change_ref")]
+    #[schemars(schema_with = "crate::model::schema::change_ref")]
     pub change: Option<Spanned<String>>,
 }
 
 /// A watch check for every release: a PromQL query whose values must stay within max and min.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "PolicyCheck", transform = crate::schema::needs_a_bound)]
+#[schemars(rename = "PolicyCheck", transform = crate::model::schema::needs_a_bound)]
 pub struct PolicyCheck {
     /// Shown on the watch screen and in the watch record; unique among the release's checks.
-    #[schemars(schema_with = "crate::schema::non_blank")]
+    #[schemars(schema_with = "crate::model::schema::non_blank")]
     pub name: Spanned<String>,
     /// A PromQL expression, evaluated at each step of the watch.
-    #[schemars(schema_with = "crate::schema::non_blank")]
+    #[schemars(schema_with = "crate::model::schema::non_blank")]
     pub query: Spanned<String>,
     /// A value above this breaches (equal does not); at least one of max and min.
     #[serde(default, deserialize_with = "max")]

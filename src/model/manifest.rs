@@ -26,10 +26,10 @@ pub struct Manifest {
 #[serde(deny_unknown_fields)]
 pub struct ReleaseInfo {
     /// Shown in every report and used for the sign-off's file name.
-    #[schemars(schema_with = "crate::schema::non_blank")]
+    #[schemars(schema_with = "crate::model::schema::non_blank")]
     pub name: Spanned<String>,
     /// The person pressing the button; the two-person rule and on-call rule look past them.
-    #[schemars(schema_with = "crate::schema::non_blank")]
+    #[schemars(schema_with = "crate::model::schema::non_blank")]
     pub deployer: Spanned<String>,
     /// When the deploy happens; defaults to the evaluation time.
     pub deploy_at: Option<Timestamp>,
@@ -49,7 +49,7 @@ pub struct ReleaseInfo {
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
-    #[schemars(schema_with = "crate::schema::change_id")]
+    #[schemars(schema_with = "crate::model::schema::change_id")]
     pub id: Spanned<String>,
     #[schemars(description = "What the change is, in a few words")]
     pub title: String,
@@ -162,7 +162,7 @@ impl<'de> Deserialize<'de> for EvidenceKind {
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(transform = crate::schema::evidence_needs_path)]
+#[schemars(transform = crate::model::schema::evidence_needs_path)]
 pub struct Evidence {
     #[schemars(with = "EvidenceKind")]
     pub kind: Spanned<EvidenceKind>,
@@ -249,7 +249,7 @@ pub struct Monitoring {
     /// (also --prometheus URL, RELCHECK_PROMETHEUS_URL). A `user:password` in it is sent as
     /// basic auth and never printed.
     #[serde(default)]
-    #[schemars(schema_with = "crate::schema::http_url")]
+    #[schemars(schema_with = "crate::model::schema::http_url")]
     pub prometheus: Option<Spanned<String>>,
     #[serde(default)]
     #[schemars(description = "What `relcheck watch` verifies after the deploy")]
@@ -278,7 +278,7 @@ pub struct Contacts {
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Override {
-    #[schemars(schema_with = "crate::schema::rule_id")]
+    #[schemars(schema_with = "crate::model::schema::rule_id")]
     pub rule: Spanned<crate::rules::RuleId>,
     #[schemars(description = "Why the risk is accepted; an override without one is invalid")]
     pub reason: Option<String>,

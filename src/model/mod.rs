@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod checklist;
 pub mod checks;
 pub mod manifest;
+pub mod schema;
 pub mod suggest;
 pub mod values;
 

@@ -48,7 +48,7 @@ impl Level {
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
-    #[schemars(schema_with = "crate::schema::rule_id_in_report")]
+    #[schemars(schema_with = "crate::model::schema::rule_id_in_report")]
     pub rule: RuleId,
     pub level: Level,
     /// A change id, an item id, an overridden rule's id, or `release`.

@@ -5,6 +5,9 @@
 //! is whole milliseconds, so a count per millisecond gives the nearest-rank p99 in memory that
 //! does not grow with the file.
 
+pub mod jtl_fast;
+pub mod statistics;
+
 use super::load;
 use super::{Figures, Reading, Thresholds};
 use chrono::{DateTime, Utc};
@@ -13,16 +16,16 @@ use std::io::{BufRead, Read};
 
 const NO_P99: &str = "no p99: the JTL has no samples";
 
-/// Reads a JTL to its end (see [`super::jtl_fast`]), or the dashboard's `statistics.json`
-/// (see [`super::jmeter_stats`]) when the first byte that is not blank (after a UTF-8 BOM) is
+/// Reads a JTL to its end (see [`jtl_fast`]), or the dashboard's `statistics.json`
+/// (see [`statistics`]) when the first byte that is not blank (after a UTF-8 BOM) is
 /// `{`: the content decides, never the file's name.
 pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
     let (brace, prefix) = peek(input)?;
     if brace {
         let json = prefix.strip_prefix(BOM).unwrap_or(&prefix).to_vec();
-        super::jmeter_stats::read(&mut std::io::Cursor::new(json).chain(input))
+        statistics::read(&mut std::io::Cursor::new(json).chain(input))
     } else {
-        super::jtl_fast::read(&mut std::io::Cursor::new(prefix).chain(input))
+        jtl_fast::read(&mut std::io::Cursor::new(prefix).chain(input))
     }
 }
 
@@ -145,7 +148,7 @@ pub enum RowProblem {
     Short(usize),
     Stamp,
     Elapsed,
-    /// Longer than [`super::jtl_fast::MAX_RECORD`].
+    /// Longer than [`jtl_fast::MAX_RECORD`].
     TooLong,
     TooManyFields,
 }
@@ -177,10 +180,7 @@ impl RowProblem {
     pub fn what(self) -> String {
         match self {
             RowProblem::TooManyFields => "a record with too many fields".into(),
-            _ => format!(
-                "a record longer than {} MiB",
-                super::jtl_fast::MAX_RECORD >> 20
-            ),
+            _ => format!("a record longer than {} MiB", jtl_fast::MAX_RECORD >> 20),
         }
     }
 }

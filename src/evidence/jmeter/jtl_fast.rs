@@ -1,4 +1,4 @@
-//! Reading a JTL: the header row, then every row, from the blocks of [`super::read`].
+//! Reading a JTL: the header row, then every row, from the blocks of [`crate::evidence::read`].
 //!
 //! JMeter writes one row per line and quotes a field only when it holds a comma, a quote or a
 //! line break, so nearly every line is split with `memchr` and a short scan for commas, with no
@@ -10,12 +10,12 @@
 //! small buffer and completed from the next block; a record longer than [`MAX_RECORD`] fails
 //! the evidence, so memory stays flat whatever the file holds.
 
-use super::jmeter::{Columns, RowProblem, Stats};
-use super::Reading;
+use super::{Columns, RowProblem, Stats};
+use crate::evidence::Reading;
 use memchr::{memchr, memchr2};
 use std::io::BufRead;
 
-pub use super::read::MAX_RECORD;
+pub use crate::evidence::read::MAX_RECORD;
 
 /// Reads a JTL to its end: its figures, or why its bytes are not a JTL.
 pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
@@ -117,7 +117,7 @@ fn header(data: &[u8], eof: bool) -> Option<Result<Header, String>> {
     if !eof && end >= data.len() {
         return None;
     }
-    Some(super::jmeter::columns(&headers).map(|cols| (cols, end, pos.line())))
+    Some(super::columns(&headers).map(|cols| (cols, end, pos.line())))
 }
 
 /// Where the row reading stands between parts of the file.

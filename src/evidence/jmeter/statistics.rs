@@ -10,10 +10,10 @@
 //! past unread, so a dashboard of thousands of labels costs no more memory than one.
 //!
 //! The dashboard carries no time of its own, so the evidence's time is `recorded_at`.
-//! [`super::jmeter::read`] tells this file from a JTL by its first non-blank byte (`{`), never
+//! [`super::read`] tells this file from a JTL by its first non-blank byte (`{`), never
 //! by its name.
 
-use super::{Figures, Reading};
+use crate::evidence::{Figures, Reading};
 use serde::Deserialize;
 use std::io::BufRead;
 
