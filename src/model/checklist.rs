@@ -772,11 +772,13 @@ impl Template {
             InputError::at(file, source, Some(span), msg)
         };
         let p = raw.policy;
+        // Every mistake of the template at once (up to MAX_ERRORS), not only the first.
+        let mut found: Vec<InputError> = Vec::new();
 
         let mut rules = std::collections::BTreeMap::new();
         for (k, v) in p.rules.iter().flatten() {
             let Some(rule) = crate::rules::RuleId::parse(k.get_ref()) else {
-                return Err(err(
+                found.push(err(
                     k.span(),
                     format!(
                         "policy.rules: unknown rule \"{}\", expected one of {}{}",
@@ -788,9 +790,10 @@ impl Template {
                         )
                     ),
                 ));
+                continue;
             };
             let Some(level) = RuleLevel::parse(v.get_ref()) else {
-                return Err(err(
+                found.push(err(
                     v.span(),
                     format!(
                         "policy.rules.{rule}: expected \"block\", \"warn\" or \"off\", got \"{}\"{}",
@@ -798,30 +801,36 @@ impl Template {
                         super::suggest::value_hint(v.get_ref(), &["block", "warn", "off"])
                     ),
                 ));
+                continue;
             };
             if level != RuleLevel::Block && !rule.lowerable() {
-                return Err(err(
+                found.push(err(
                     k.span(),
                     format!(
                         "policy.rules.{rule}: this rule can only be set to \"block\", got \"{}\"",
                         level.as_str()
                     ),
                 ));
+                continue;
             }
             rules.insert(rule, level);
         }
 
         let timezone = match &p.timezone {
             None => None,
-            Some(tz) => Some(Zone::get(tz.get_ref().trim()).ok_or_else(|| {
-                err(
-                    tz.span(),
-                    format!(
-                        "unknown time zone \"{}\", expected an IANA name such as Asia/Seoul",
-                        tz.get_ref()
-                    ),
-                )
-            })?),
+            Some(tz) => {
+                let zone = Zone::get(tz.get_ref().trim());
+                if zone.is_none() {
+                    found.push(err(
+                        tz.span(),
+                        format!(
+                            "unknown time zone \"{}\", expected an IANA name such as Asia/Seoul",
+                            tz.get_ref()
+                        ),
+                    ));
+                }
+                zone
+            }
         };
 
         let bands = match &p.risk_bands {
@@ -835,7 +844,7 @@ impl Template {
                     critical: r.critical.unwrap_or(d.critical),
                 };
                 if !(bands.medium < bands.high && bands.high < bands.critical) {
-                    return Err(err(
+                    found.push(err(
                         b.span(),
                         format!(
                             "risk_bands must rise (medium < high < critical), got medium = {}, high = {}, critical = {}",
@@ -851,15 +860,17 @@ impl Template {
             None => default_freeze(),
             Some(windows) => windows
                 .into_iter()
-                .map(|w| freeze_window(w, &err))
-                .collect::<Result<Vec<_>, _>>()?,
+                .filter_map(|w| freeze_window(w, &err).map_err(|e| found.push(e)).ok())
+                .collect(),
         };
 
-        super::checks::validate(
+        if let Err(e) = super::checks::validate(
             p.checks.iter().map(|c| (&c.name, &c.query, c.max, c.min)),
             &[],
             &err,
-        )?;
+        ) {
+            found.push(e);
+        }
         let checks = p.checks.iter().map(Into::into).collect();
 
         let mut items = Vec::with_capacity(raw.items.len());
@@ -867,10 +878,12 @@ impl Template {
         for it in raw.items {
             let id = it.id.get_ref().trim().to_string();
             if id.is_empty() {
-                return Err(err(it.id.span(), "item id must not be empty".into()));
+                found.push(err(it.id.span(), "item id must not be empty".into()));
+                continue;
             }
             if !seen.insert(id.clone()) {
-                return Err(err(it.id.span(), format!("duplicate item id \"{id}\"")));
+                found.push(err(it.id.span(), format!("duplicate item id \"{id}\"")));
+                continue;
             }
             let choices = it
                 .choices
@@ -883,37 +896,41 @@ impl Template {
                 .map(|c| c.get_ref().clone())
                 .unwrap_or_default();
             if it.kind == ItemKind::Choice && choices.is_empty() {
-                return Err(err(
+                found.push(err(
                     it.id.span(),
                     format!("choice item \"{id}\" needs choices"),
                 ));
+                continue;
             }
             if it.kind != ItemKind::Choice {
                 if let Some(c) = it.choices.as_ref().filter(|c| !c.get_ref().is_empty()) {
-                    return Err(err(
+                    found.push(err(
                         c.span(),
                         format!(
                             "choices only apply to choice items, \"{id}\" is {}",
                             it.kind.as_str()
                         ),
                     ));
+                    continue;
                 }
                 if let Some(c) = it.pass.as_ref().filter(|c| !c.get_ref().is_empty()) {
-                    return Err(err(
+                    found.push(err(
                         c.span(),
                         format!(
                             "pass only applies to choice items, \"{id}\" is {}",
                             it.kind.as_str()
                         ),
                     ));
+                    continue;
                 }
             }
             if let Some(bad) = pass.iter().find(|p| !choices.contains(p)) {
                 let span = it.pass.as_ref().map(|p| p.span()).unwrap_or(it.id.span());
-                return Err(err(
+                found.push(err(
                     span,
                     format!("pass value \"{bad}\" is not one of the item's choices"),
                 ));
+                continue;
             }
             items.push(Item {
                 id,
@@ -927,6 +944,10 @@ impl Template {
                 help: it.help.filter(|h| !h.trim().is_empty()),
                 origin: it.origin,
             });
+        }
+
+        if let Some(e) = InputError::several(found) {
+            return Err(e);
         }
 
         Ok(Template {
@@ -1195,6 +1216,19 @@ mod tests {
         let e = Template::parse("t.toml", &format!("{ok}{ok}")).unwrap_err();
         assert_eq!(e.position, Some((6, 8)));
         assert!(e.message.contains("duplicate check name"), "{e}");
+    }
+
+    #[test]
+    fn every_problem_of_a_template_is_reported_at_once() {
+        let src = "[policy]\ntimezone = \"Mars/Olympus\"\nrisk_bands = { medium = 40, high = 30 }\n\n[policy.rules]\ntwo-person = \"warn\"\n\n[[items]]\nid = \"a\"\nprompt = \"A?\"\n\n[[items]]\nid = \"a\"\nprompt = \"again?\"\n\n[[items]]\nid = \"c\"\nprompt = \"C?\"\nkind = \"choice\"\n";
+        let e = Template::parse("t.toml", src).unwrap_err();
+        let all: Vec<String> = e.all().iter().map(|e| e.message.clone()).collect();
+        assert_eq!(all.len(), 5, "{all:?}");
+        assert!(all[0].contains("unknown time zone"), "{all:?}");
+        assert!(all[1].contains("risk_bands must rise"), "{all:?}");
+        assert!(all[2].contains("can only be set to \"block\""), "{all:?}");
+        assert!(all[3].contains("duplicate item id \"a\""), "{all:?}");
+        assert!(all[4].contains("needs choices"), "{all:?}");
     }
 
     #[test]

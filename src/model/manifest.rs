@@ -308,47 +308,46 @@ impl Manifest {
         Ok(m)
     }
 
+    /// Every problem the types alone cannot catch, all of them at once (up to
+    /// [`crate::error::MAX_ERRORS`]), so one run shows every mistake of the file.
     fn validate(&self, file: &str, source: &str) -> Result<(), InputError> {
         let err = |span: std::ops::Range<usize>, msg: String| {
             InputError::at(file, source, Some(span), msg)
         };
+        let mut found: Vec<InputError> = Vec::new();
         for (key, v) in [
             ("name", &self.release.name),
             ("deployer", &self.release.deployer),
         ] {
             if super::values::is_blank(v.get_ref()) {
-                return Err(err(v.span(), format!("release.{key} must not be empty")));
+                found.push(err(v.span(), format!("release.{key} must not be empty")));
             }
         }
         let mut seen = std::collections::HashSet::new();
-        for c in &self.changes {
+        for (ci, c) in self.changes.iter().enumerate() {
             let id = c.id.get_ref();
             if !valid_change_id(id) {
-                return Err(err(
+                found.push(err(
                     c.id.span(),
                     format!(
                         "change id \"{}\" must match ^[a-z0-9][a-z0-9._-]*$",
                         id.escape_debug()
                     ),
                 ));
-            }
-            if !seen.insert(id.as_str()) {
-                return Err(err(c.id.span(), format!("duplicate change id \"{id}\"")));
+            } else if !seen.insert(id.as_str()) {
+                found.push(err(c.id.span(), format!("duplicate change id \"{id}\"")));
             }
             for (ei, e) in c.evidence.iter().enumerate() {
                 let kind = *e.kind.get_ref();
                 if kind != EvidenceKind::Attestation && e.path.is_none() {
-                    return Err(err(
+                    found.push(err(
                         e.kind.span(),
                         format!("{} evidence needs a path", kind.as_str()),
                     ));
                 }
                 if let Some(key) = e.figure_keys().first().filter(|_| !kind.is_load_test()) {
-                    let ci = self.changes.iter().position(|x| std::ptr::eq(x, c));
-                    let span = ci
-                        .and_then(|ci| key_span(source, ci, ei, key))
-                        .unwrap_or_else(|| e.kind.span());
-                    return Err(err(
+                    let span = key_span(source, ci, ei, key).unwrap_or_else(|| e.kind.span());
+                    found.push(err(
                         span,
                         format!(
                             "{key} applies only to load tests (jmeter, k6, locust, artillery, ngrinder): {} evidence has no such figure",
@@ -361,7 +360,7 @@ impl Manifest {
         if let Some(m) = &self.monitoring {
             if let Some(url) = &m.prometheus {
                 if let Err(e) = crate::http::Endpoint::parse(url.get_ref()) {
-                    return Err(err(url.span(), format!("prometheus: {e}")));
+                    found.push(err(url.span(), format!("prometheus: {e}")));
                 }
             }
             let implicit: Vec<String> = m
@@ -369,16 +368,18 @@ impl Manifest {
                 .iter()
                 .map(|a| super::checks::alert_check_name(a))
                 .collect();
-            super::checks::validate(
+            if let Err(e) = super::checks::validate(
                 m.checks.iter().map(|c| (&c.name, &c.query, c.max, c.min)),
                 &implicit,
                 &err,
-            )?;
+            ) {
+                found.push(e);
+            }
             for c in &m.checks {
                 if let Some(change) = &c.change {
                     let id = change.get_ref().trim();
                     if !self.changes.iter().any(|ch| ch.id.get_ref() == id) {
-                        return Err(err(
+                        found.push(err(
                             change.span(),
                             format!(
                                 "check \"{}\": change \"{}\" is not a change id of this release",
@@ -390,7 +391,7 @@ impl Manifest {
                 }
             }
         }
-        Ok(())
+        InputError::several(found).map_or(Ok(()), Err)
     }
 }
 
@@ -728,6 +729,28 @@ change = "api-timeout"
             "{BASE}\n[[changes.evidence]]\nkind = \"k6\"\nenv = \"staging\"\npath = \"e\"\nmax_p99_ms = 500\n"
         );
         assert!(Manifest::parse("release.toml", &ok).is_ok());
+    }
+
+    #[test]
+    fn every_problem_of_a_manifest_is_reported_at_once() {
+        let src = format!(
+            "{BASE}\n[[changes.evidence]]\nkind = \"junit\"\nenv = \"ci\"\npath = \"j.xml\"\nmin_tps = 1\n\n[[changes]]\nid = \"api-timeout\"\ntitle = \"again\"\nseverity = \"low\"\nimpact = 1\nlikelihood = 1\nrecovery = \"1h\"\n\n[[changes]]\nid = \"Bad\"\ntitle = \"b\"\nseverity = \"low\"\nimpact = 1\nlikelihood = 1\nrecovery = \"1h\"\n"
+        );
+        let e = Manifest::parse("release.toml", &src).unwrap_err();
+        let messages: Vec<String> = e.all().iter().map(|e| e.to_string()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(
+            messages[0].contains("min_tps applies only to load tests"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("duplicate change id \"api-timeout\""),
+            "{messages:?}"
+        );
+        assert!(
+            messages[2].contains("change id \"Bad\" must match"),
+            "{messages:?}"
+        );
     }
 
     #[test]
