@@ -4,20 +4,14 @@
 use assert_cmd::Command;
 use std::path::Path;
 
-const NOW: &str = "2026-11-25T13:30:00+09:00";
+#[path = "common/story.rs"]
+mod story_files;
 
 fn story() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/story");
-    std::fs::copy(src.join("wednesday.toml"), dir.path().join("release.toml")).unwrap();
-    std::fs::create_dir(dir.path().join("evidence")).unwrap();
-    std::fs::copy(
-        src.join("evidence/api-timeout-staging-rerun.jtl"),
-        dir.path().join("evidence/api-timeout-staging-rerun.jtl"),
-    )
-    .unwrap();
-    dir
+    story_files::release("wednesday.toml", "api-timeout-staging-rerun.jtl")
 }
+
+const NOW: &str = "2026-11-25T13:30:00+09:00";
 
 fn relcheck(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("relcheck").unwrap();

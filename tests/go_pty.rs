@@ -9,20 +9,19 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-const NOW: &str = "2026-11-25T13:30:00+09:00";
+#[path = "common/story.rs"]
+mod story_files;
 
 fn story() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/story");
-    std::fs::copy(src.join("wednesday.toml"), dir.path().join("release.toml")).unwrap();
-    std::fs::create_dir(dir.path().join("evidence")).unwrap();
-    std::fs::copy(
-        src.join("evidence/api-timeout-staging-rerun.jtl"),
-        dir.path().join("evidence/api-timeout-staging-rerun.jtl"),
-    )
-    .unwrap();
-    dir
+    story_files::release("wednesday.toml", "api-timeout-staging-rerun.jtl")
 }
+
+/// The Friday release: a failed load test and a freeze window block it whatever the answers.
+fn friday() -> tempfile::TempDir {
+    story_files::release("friday.toml", "api-timeout-staging.jtl")
+}
+
+const NOW: &str = "2026-11-25T13:30:00+09:00";
 
 fn go(dir: &Path, extra: &[&str]) -> Session {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_relcheck"));
@@ -330,20 +329,6 @@ fn a_symlinked_answers_file_stays_a_symlink_and_keeps_its_mode_and_comments() {
     );
     let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o664);
-}
-
-/// The Friday release: a failed load test and a freeze window block it whatever the answers.
-fn friday() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/story");
-    std::fs::copy(src.join("friday.toml"), dir.path().join("release.toml")).unwrap();
-    std::fs::create_dir(dir.path().join("evidence")).unwrap();
-    std::fs::copy(
-        src.join("evidence/api-timeout-staging.jtl"),
-        dir.path().join("evidence/api-timeout-staging.jtl"),
-    )
-    .unwrap();
-    dir
 }
 
 /// `go` at `now` in `dir`, with `extra` arguments.

@@ -4,12 +4,8 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn relcheck(dir: &Path, args: &[&str]) -> Output {
     Command::cargo_bin("relcheck")
@@ -31,27 +27,27 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// The story's Wednesday release copied into a fresh folder.
-fn story() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = root().join("examples/story");
-    for f in [
-        "wednesday.toml",
-        "wednesday.answers.toml",
-        "friday.toml",
-        "friday.answers.toml",
-    ] {
-        std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
-    }
-    std::fs::create_dir(dir.path().join("evidence")).unwrap();
-    for e in std::fs::read_dir(src.join("evidence")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir.path().join("evidence").join(e.file_name())).unwrap();
-    }
-    dir
-}
+#[path = "common/story.rs"]
+mod story_files;
+
+use story_files::all as story;
 
 const WED_NOW: &str = "2026-11-25T13:30:00+09:00";
+
+/// `signoff -o signoffs/wed.md` of the Wednesday release, with `extra` arguments.
+fn signoff_wed(d: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "signoff",
+        "-m",
+        "wednesday.toml",
+        "--now",
+        WED_NOW,
+        "-o",
+        "signoffs/wed.md",
+    ];
+    args.extend_from_slice(extra);
+    relcheck(d, &args)
+}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -65,18 +61,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 fn signoff_o_writes_the_record_beside_the_signoff_and_its_digest_is_the_inputs() {
     let dir = story();
     let d = dir.path();
-    let out = relcheck(
-        d,
-        &[
-            "signoff",
-            "-m",
-            "wednesday.toml",
-            "--now",
-            WED_NOW,
-            "-o",
-            "signoffs/wed.md",
-        ],
-    );
+    let out = signoff_wed(d, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(d.join("signoffs/wed.md").is_file());
     let record: Value =
@@ -127,36 +112,13 @@ fn signoff_o_writes_the_record_beside_the_signoff_and_its_digest_is_the_inputs()
 
     // -o onto an existing sign-off writes nothing without --force.
     std::fs::write(d.join("signoffs/wed.md"), "kept").unwrap();
-    let again = relcheck(
-        d,
-        &[
-            "signoff",
-            "-m",
-            "wednesday.toml",
-            "--now",
-            WED_NOW,
-            "-o",
-            "signoffs/wed.md",
-        ],
-    );
+    let again = signoff_wed(d, &[]);
     assert_eq!(again.status.code(), Some(2));
     assert_eq!(
         std::fs::read_to_string(d.join("signoffs/wed.md")).unwrap(),
         "kept"
     );
-    let forced = relcheck(
-        d,
-        &[
-            "signoff",
-            "-m",
-            "wednesday.toml",
-            "--now",
-            WED_NOW,
-            "-o",
-            "signoffs/wed.md",
-            "--force",
-        ],
-    );
+    let forced = signoff_wed(d, &["--force"]);
     assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
 }
 
@@ -164,18 +126,7 @@ fn signoff_o_writes_the_record_beside_the_signoff_and_its_digest_is_the_inputs()
 fn verify_names_what_changed_or_is_gone_and_an_altered_or_malformed_record() {
     let dir = story();
     let d = dir.path();
-    let out = relcheck(
-        d,
-        &[
-            "signoff",
-            "-m",
-            "wednesday.toml",
-            "--now",
-            WED_NOW,
-            "-o",
-            "signoffs/wed.md",
-        ],
-    );
+    let out = signoff_wed(d, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 
     let ok = relcheck(d, &["verify", "signoffs/wed.json"]);
