@@ -269,12 +269,7 @@ mod tests {
     use std::io::{BufReader, Read};
 
     fn read_fixture(name: &str) -> Result<Reading, String> {
-        let path = format!(
-            "{}/tests/fixtures/evidence/junit/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        read(&mut bytes.as_slice())
+        read(&mut crate::evidence::fixture("junit", name).as_slice())
     }
 
     /// (run, failed, errored, skipped)

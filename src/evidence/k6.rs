@@ -198,11 +198,7 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!(
-            "{}/tests/fixtures/evidence/k6/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        crate::evidence::fixture("k6", name)
     }
 
     fn read_fixture(name: &str) -> Result<Reading, String> {

@@ -155,12 +155,7 @@ mod tests {
     use crate::evidence::read::MAX_RECORD;
 
     fn read_fixture(name: &str) -> Result<Reading, String> {
-        let path = format!(
-            "{}/tests/fixtures/evidence/locust/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        read(&mut bytes.as_slice())
+        read(&mut crate::evidence::fixture("locust", name).as_slice())
     }
 
     fn figures(name: &str) -> Figures {

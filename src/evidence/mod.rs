@@ -324,3 +324,13 @@ fn read_file(
         EvidenceKind::File | EvidenceKind::Attestation => file::read(input),
     })
 }
+
+/// The bytes of `tests/fixtures/evidence/<kind>/<name>`, for the kinds' tests.
+#[cfg(test)]
+pub(crate) fn fixture(kind: &str, name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/tests/fixtures/evidence/{kind}/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}

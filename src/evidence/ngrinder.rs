@@ -143,12 +143,7 @@ mod tests {
     use super::*;
 
     fn read_fixture(name: &str) -> Result<Reading, String> {
-        let path = format!(
-            "{}/tests/fixtures/evidence/ngrinder/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        read(&mut bytes.as_slice())
+        read(&mut crate::evidence::fixture("ngrinder", name).as_slice())
     }
 
     fn none() -> Thresholds {
