@@ -94,6 +94,7 @@ impl Answers {
             };
             out.previous.insert(id, value);
         }
+        let mut found = Vec::new();
         for (id, a) in raw.answers {
             let Some(item) = template.item(&id) else {
                 out.unknown.push(id);
@@ -110,7 +111,7 @@ impl Answers {
                     } else {
                         "a string"
                     };
-                    return Err(InputError::at(
+                    found.push(InputError::at(
                         file,
                         source,
                         Some(a.value.span()),
@@ -120,6 +121,7 @@ impl Answers {
                             super::values::describe(other)
                         ),
                     ));
+                    continue;
                 }
             };
             out.given.insert(
@@ -130,6 +132,9 @@ impl Answers {
                     at: a.at,
                 },
             );
+        }
+        if let Some(e) = InputError::several(found) {
+            return Err(e);
         }
         Ok(out)
     }
@@ -293,6 +298,18 @@ mod tests {
         let e =
             Answers::parse("a.toml", "[answers.a]\nvalue = \"yes\"\n", &template()).unwrap_err();
         assert_eq!(e.position, Some((2, 9)));
+    }
+
+    #[test]
+    fn every_answer_of_the_wrong_type_is_reported_at_once() {
+        let e = Answers::parse(
+            "a.toml",
+            "[answers.a]\nvalue = \"yes\"\n[answers.b]\nvalue = true\n",
+            &template(),
+        )
+        .unwrap_err();
+        let positions: Vec<_> = e.all().iter().map(|e| e.position).collect();
+        assert_eq!(positions, [Some((2, 9)), Some((4, 9))]);
     }
 
     #[test]

@@ -54,22 +54,25 @@ impl Approvals {
             InputError::at(file, source, Some(span), msg)
         };
         let mut entries = Vec::with_capacity(raw.approvals.len());
+        // Every mistake of the file at once, as for the manifest.
+        let mut found = Vec::new();
         for a in raw.approvals {
             if is_blank(a.by.get_ref()) {
-                return Err(err(
+                found.push(err(
                     a.by.span(),
                     "an approval's by must not be empty".into(),
                 ));
             }
             let sha = a.manifest_sha256.get_ref().trim();
             if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(err(
+                found.push(err(
                     a.manifest_sha256.span(),
                     format!(
                         "manifest_sha256 must be 64 hex characters, got \"{}\"",
                         sha.escape_debug()
                     ),
                 ));
+                continue;
             }
             entries.push(Approval {
                 by: a.by.get_ref().trim().to_string(),
@@ -78,7 +81,10 @@ impl Approvals {
                 signature: a.signature,
             });
         }
-        Ok(Approvals { entries })
+        match InputError::several(found) {
+            Some(e) => Err(e),
+            None => Ok(Approvals { entries }),
+        }
     }
 
     /// Adds `a`, replacing an earlier approval of the same person for the same manifest.
@@ -152,6 +158,16 @@ mod tests {
         let other = SHA.replace('9', "8");
         a.record(one("minho", &other));
         assert_eq!(a.entries.len(), 2);
+    }
+
+    #[test]
+    fn every_malformed_approval_is_reported_at_once() {
+        let src = format!(
+            "[[approvals]]\nby = \" \"\nat = \"2026-11-25T11:20:00+09:00\"\nmanifest_sha256 = \"{SHA}\"\n\n[[approvals]]\nby = \"hana\"\nat = \"2026-11-25T11:20:00+09:00\"\nmanifest_sha256 = \"xyz\"\n"
+        );
+        let e = Approvals::parse("a.toml", &src).unwrap_err();
+        let positions: Vec<_> = e.all().iter().map(|e| e.position).collect();
+        assert_eq!(positions, [Some((2, 6)), Some((9, 19))]);
     }
 
     #[test]
