@@ -57,7 +57,8 @@ fn read_opened<T>(
     progress: &dyn Progress,
     parse: impl FnOnce(&mut dyn BufRead) -> T,
 ) -> Result<(T, [u8; 32]), String> {
-    let shown = path.display();
+    // As the user wrote it: a path below the current folder loses its leading `./`.
+    let shown = crate::inputs::shown(path);
     let file = open(path).map_err(|why| format!("{shown}: {why}"))?;
     let len = file
         .metadata()
