@@ -24,18 +24,7 @@ fn friday() -> tempfile::TempDir {
 const NOW: &str = "2026-11-25T13:30:00+09:00";
 
 fn go(dir: &Path, extra: &[&str]) -> Session {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_relcheck"));
-    cmd.current_dir(dir)
-        .args(["go", "--now", NOW])
-        .args(extra)
-        .env_remove("CI")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
-    let mut s = Session::spawn(cmd).unwrap();
-    s.get_process_mut().set_window_size(80, 40).unwrap();
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
-    s
+    go_at(dir, NOW, extra)
 }
 
 fn exit_code(s: &Session) -> i32 {

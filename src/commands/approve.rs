@@ -24,7 +24,6 @@ pub struct Args {
 pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
     let now = super::now(g)?;
     let inputs = super::load(g)?;
-    let report = relcheck::judge::judge(&inputs, now);
     let manifest = relcheck::inputs::shown(&inputs.manifest_path);
 
     let by =
@@ -52,6 +51,9 @@ pub fn run(g: &Global, args: &Args) -> Result<Outcome, InputError> {
                 "approve shows the release and asks on a terminal; pass --yes to approve from a script",
             ));
         }
+        // What the reviewer approves: the release, its risk, its evidence with the figures, and
+        // what blocks it (read only when someone is there to read it).
+        let report = relcheck::judge::judge(&inputs, now);
         let term = Terminal::new(super::color_stderr(g));
         term.say(
             &Text {

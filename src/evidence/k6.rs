@@ -183,9 +183,7 @@ pub fn read(input: &mut dyn BufRead) -> Result<Reading, String> {
     };
     Ok(Reading {
         figures,
-        time: None,
-        note: None,
-        timed: false,
+        ..Reading::default()
     })
 }
 
